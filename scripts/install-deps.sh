@@ -9,9 +9,10 @@ packages=(
   libsimdjson-dev libyaml-cpp-dev libcli11-dev libssl-dev
   libsqlite3-dev libhiredis-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  postgresql
+  postgresql nginx-light wrk
 )
 # postgresql: the store tests start a throwaway server on loopback (never a system service).
+# nginx-light, wrk: the benchmark (bench/run.sh), which the test run exercises in its smoke mode.
 # Node.js runs the integration and end-to-end tests (official SDK clients from npm).
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

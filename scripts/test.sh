@@ -73,5 +73,13 @@ if [ -n "$node_files" ]; then
   echo "integration+e2e: ${node_passed:-0} passed, ${node_failed:-0} failed"
 fi
 
+# 4. The benchmark in its smoke mode (a few seconds per case): it must keep working. It reports
+#    figures and judges nothing but correctness (a wrong answer from llmux fails it).
+if bash bench/run.sh --smoke --build "$root/build" >"$log_dir/bench.log" 2>&1; then
+  passed=$((passed + 1)); echo "benchmark smoke: passed"
+else
+  failed=$((failed + 1)); echo "benchmark smoke: FAILED"; tail -30 "$log_dir/bench.log"
+fi
+
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]
