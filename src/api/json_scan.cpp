@@ -2,60 +2,16 @@
 
 #include <charconv>
 #include <cmath>
-#include <cstring>
+
+#include "api/json_text.hpp"
 
 namespace llmux::api {
 namespace {
 
-// SWAR constants: one bit or byte value broadcast into every byte of a 64-bit word.
-constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
-constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
-
-constexpr std::uint64_t has_zero_byte(std::uint64_t v) { return (v - kOnes) & ~v & kHighs; }
-
-// Whether any of 8 string bytes ends the fast path: a quote, a backslash, a control
-// character or a non-ASCII byte. Long message contents are mostly plain ASCII, so most
-// of a body is skipped 8 bytes per step.
-constexpr bool needs_attention(std::uint64_t w) {
-  const std::uint64_t below_space = (w - kOnes * 0x20) & ~w & kHighs;
-  const std::uint64_t quote = has_zero_byte(w ^ (kOnes * '"'));
-  const std::uint64_t backslash = has_zero_byte(w ^ (kOnes * '\\'));
-  return (below_space | quote | backslash | (w & kHighs)) != 0;
-}
+using json_text::utf8_sequence_length;
 
 constexpr bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
-
-// Length of the well-formed UTF-8 sequence at s (Unicode table 3-7: no overlongs, no
-// surrogates, nothing above U+10FFFF), or 0.
-std::size_t utf8_sequence_length(const unsigned char* s, std::size_t avail) {
-  const unsigned char c = s[0];
-  std::size_t len = 0;
-  unsigned char lo = 0x80, hi = 0xBF;
-  if (c < 0x80) return 1;
-  if (c >= 0xC2 && c <= 0xDF) {
-    len = 2;
-  } else if (c == 0xE0) {
-    len = 3, lo = 0xA0;
-  } else if (c == 0xED) {
-    len = 3, hi = 0x9F;
-  } else if (c >= 0xE1 && c <= 0xEF) {
-    len = 3;
-  } else if (c == 0xF0) {
-    len = 4, lo = 0x90;
-  } else if (c == 0xF4) {
-    len = 4, hi = 0x8F;
-  } else if (c >= 0xF1 && c <= 0xF3) {
-    len = 4;
-  } else {
-    return 0;
-  }
-  if (avail < len || s[1] < lo || s[1] > hi) return 0;
-  for (std::size_t i = 2; i < len; ++i) {
-    if ((s[i] & 0xC0) != 0x80) return 0;
-  }
-  return len;
-}
 
 int hex_value(char c) {
   if (c >= '0' && c <= '9') return c - '0';
@@ -186,12 +142,7 @@ struct Scanner {
     const std::size_t n = text.size();
     ++pos;
     for (;;) {
-      while (n - pos >= 8) {
-        std::uint64_t w;
-        std::memcpy(&w, data + pos, 8);
-        if (needs_attention(w)) break;
-        pos += 8;
-      }
+      pos = json_text::plain_run_end(data, pos, n);
       if (pos >= n) return fail(start, "unterminated string");
       const auto c = static_cast<unsigned char>(data[pos]);
       if (c == '"') {
@@ -202,9 +153,7 @@ struct Scanner {
         if (!escape()) return false;
       } else if (c < 0x20) {
         return fail(pos, "control character in string");
-      } else if (c < 0x80) {
-        ++pos;
-      } else {
+      } else {  // plain_run_end stops at no other ASCII byte
         const std::size_t len =
             utf8_sequence_length(reinterpret_cast<const unsigned char*>(data + pos), n - pos);
         if (len == 0) return fail(pos, "invalid UTF-8 in string");
@@ -301,18 +250,69 @@ struct Scanner {
   }
 };
 
+// What the two cursors share: stepping into their container and from one item to the next.
+struct Brackets {
+  char open, close;
+  std::string_view expected_open, unterminated, expected_separator;
+};
+constexpr Brackets kObjectBrackets{'{', '}', "expected an object", "unterminated object", "expected ',' or '}'"};
+constexpr Brackets kArrayBrackets{'[', ']', "expected an array", "unterminated array", "expected ',' or ']'"};
+
+enum class CursorStep { item, closed, failed };
+
+// Moves a cursor's scanner to the start of its next item: past the opening bracket on the first
+// call, past the separator after the previous item on later ones. `closed`: the container ended
+// (and only whitespace followed it); `failed`: s.error says why.
+CursorStep advance_to_item(Scanner& s, bool first, const Brackets& brackets) {
+  const auto fail = [&](std::string_view why) {
+    s.fail(s.pos, why);
+    return CursorStep::failed;
+  };
+  const auto close = [&] {
+    ++s.pos;
+    s.finish();
+    return s.error ? CursorStep::failed : CursorStep::closed;
+  };
+  s.skip_ws();
+  if (first) {
+    if (s.at_end() || s.peek() != brackets.open) return fail(brackets.expected_open);
+    ++s.pos;
+    s.skip_ws();
+    if (!s.at_end() && s.peek() == brackets.close) return close();
+    return CursorStep::item;
+  }
+  if (s.at_end()) return fail(brackets.unterminated);
+  if (s.peek() == brackets.close) return close();
+  if (s.peek() != ',') return fail(brackets.expected_separator);
+  ++s.pos;
+  s.skip_ws();
+  if (!s.at_end() && s.peek() == brackets.close) return fail("trailing comma");
+  return CursorStep::item;
+}
+
+// Reads `"key": value` at s.pos into `out`.
+bool read_member(Scanner& s, Member& out) {
+  if (s.at_end() || s.peek() != '"') return s.fail(s.pos, "expected a string key");
+  out.member_begin = s.pos;
+  if (!s.string()) return false;
+  out.key_raw = s.text.substr(out.member_begin + 1, s.pos - out.member_begin - 2);
+  s.skip_ws();
+  if (s.at_end() || s.peek() != ':') return s.fail(s.pos, "expected ':'");
+  ++s.pos;
+  s.skip_ws();
+  out.value_begin = s.pos;
+  if (!s.value(1)) return false;
+  out.value_end = out.member_end = s.pos;
+  return true;
+}
+
 // Unescapes a string body (between the quotes), validating it completely.
 bool unescape(std::string_view content, std::string& out) {
   out.reserve(out.size() + content.size());
   const std::size_t n = content.size();
   std::size_t i = 0;
   while (i < n) {
-    std::size_t run = i;
-    while (run < n) {
-      const auto c = static_cast<unsigned char>(content[run]);
-      if (c == '\\' || c == '"' || c < 0x20 || c >= 0x80) break;
-      ++run;
-    }
+    const std::size_t run = json_text::plain_run_end(content.data(), i, n);
     out.append(content.data() + i, run - i);
     i = run;
     if (i >= n) break;
@@ -373,147 +373,6 @@ bool is_full_number(std::string_view value) {
   return s.number() && s.pos == value.size();
 }
 
-// Output targets for the writers below: one counts, one appends, so splice can size its
-// result exactly and allocate once.
-struct CountingSink {
-  std::size_t size = 0;
-  void put(char) { ++size; }
-  void put(std::string_view s) { size += s.size(); }
-};
-struct StringSink {
-  std::string& out;
-  void put(char c) { out += c; }
-  void put(std::string_view s) { out.append(s); }
-};
-
-template <class Sink>
-void write_json_string(Sink& sink, std::string_view s) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  sink.put('"');
-  const std::size_t n = s.size();
-  std::size_t i = 0;
-  while (i < n) {
-    std::size_t run = i;
-    while (run < n) {
-      const auto c = static_cast<unsigned char>(s[run]);
-      if (c == '\\' || c == '"' || c < 0x20 || c >= 0x80) break;
-      ++run;
-    }
-    sink.put(s.substr(i, run - i));
-    i = run;
-    if (i >= n) break;
-    const auto c = static_cast<unsigned char>(s[i]);
-    if (c >= 0x80) {
-      const std::size_t len =
-          utf8_sequence_length(reinterpret_cast<const unsigned char*>(s.data() + i), n - i);
-      if (len == 0) {
-        sink.put("\xEF\xBF\xBD");  // U+FFFD REPLACEMENT CHARACTER
-        ++i;
-      } else {
-        sink.put(s.substr(i, len));
-        i += len;
-      }
-      continue;
-    }
-    switch (c) {
-      case '"':
-        sink.put("\\\"");
-        break;
-      case '\\':
-        sink.put("\\\\");
-        break;
-      case '\b':
-        sink.put("\\b");
-        break;
-      case '\f':
-        sink.put("\\f");
-        break;
-      case '\n':
-        sink.put("\\n");
-        break;
-      case '\r':
-        sink.put("\\r");
-        break;
-      case '\t':
-        sink.put("\\t");
-        break;
-      default: {
-        const char esc[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 0xF]};
-        sink.put(std::string_view(esc, 6));
-      }
-    }
-    ++i;
-  }
-  sink.put('"');
-}
-
-std::optional<std::string_view> replacement_for(std::size_t index, const Edits& edits) {
-  std::optional<std::string_view> found;
-  for (const auto& r : edits.replace) {
-    if (r.member_index == index) found = r.value_json;  // the last one wins
-  }
-  return found;
-}
-
-bool is_removed(std::size_t index, const Edits& edits) {
-  for (std::size_t r : edits.remove) {
-    if (r == index) return true;
-  }
-  return false;
-}
-
-template <class Sink>
-void write_spliced(Sink& sink, std::string_view text, std::span<const Member> members, const Edits& edits) {
-  std::size_t open = 0;
-  while (open < text.size() && text[open] != '{') ++open;
-  ++open;  // just past '{'
-  std::size_t close = text.size();
-  while (close > open && text[close - 1] != '}') --close;
-  --close;  // at '}'
-
-  sink.put(text.substr(0, open));
-  bool wrote_member = false;
-  if (members.empty()) {
-    sink.put(text.substr(open, close - open));
-  } else {
-    sink.put(text.substr(open, members.front().member_begin - open));
-    bool previous_kept = false;
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const Member& m = members[i];
-      if (is_removed(i, edits)) {
-        previous_kept = false;
-        continue;
-      }
-      if (wrote_member) {
-        // Keep the original separator (comma and whitespace) between neighbours.
-        if (previous_kept) {
-          sink.put(text.substr(members[i - 1].member_end, m.member_begin - members[i - 1].member_end));
-        } else {
-          sink.put(',');
-        }
-      }
-      if (auto value = replacement_for(i, edits)) {
-        sink.put(text.substr(m.member_begin, m.value_begin - m.member_begin));
-        sink.put(*value);
-        sink.put(text.substr(m.value_end, m.member_end - m.value_end));
-      } else {
-        sink.put(text.substr(m.member_begin, m.member_end - m.member_begin));
-      }
-      wrote_member = true;
-      previous_kept = true;
-    }
-  }
-  for (const auto& a : edits.add) {
-    if (wrote_member) sink.put(',');
-    write_json_string(sink, a.key);
-    sink.put(':');
-    sink.put(a.value_json);
-    wrote_member = true;
-  }
-  if (!members.empty()) sink.put(text.substr(members.back().member_end, close - members.back().member_end));
-  sink.put(text.substr(close));
-}
-
 }  // namespace
 
 std::optional<JsonSyntaxError> find_json_error(std::string_view text) {
@@ -530,95 +389,33 @@ bool validate_json(std::string_view text) { return !find_json_error(text); }
 bool MemberCursor::next(Member& out) {
   if (state_ == State::done || error_) return false;
   Scanner s(text_, pos_);
-  // Each way out of a call that yields no item records where the scanner stopped.
-  const auto stop = [&](bool finished) {
-    if (finished) {
-      s.finish();
-      state_ = State::done;
-    }
-    error_ = s.error;
+  const CursorStep step = advance_to_item(s, state_ == State::start, kObjectBrackets);
+  if (step == CursorStep::item && read_member(s, out)) {
     pos_ = s.pos;
-    return false;
-  };
-  const auto fail = [&](std::size_t at, std::string_view why) {
-    s.fail(at, why);
-    return stop(false);
-  };
-  const auto close = [&] {
-    ++s.pos;
-    return stop(true);
-  };
-  s.skip_ws();
-  if (state_ == State::start) {
-    if (s.at_end() || s.peek() != '{') return fail(s.pos, "expected an object");
-    ++s.pos;
-    s.skip_ws();
-    if (!s.at_end() && s.peek() == '}') return close();
-  } else {
-    if (s.at_end()) return fail(s.pos, "unterminated object");
-    if (s.peek() == '}') return close();
-    if (s.peek() != ',') return fail(s.pos, "expected ',' or '}'");
-    ++s.pos;
-    s.skip_ws();
-    if (!s.at_end() && s.peek() == '}') return fail(s.pos, "trailing comma");
+    state_ = State::after_member;
+    return true;
   }
-  if (s.at_end() || s.peek() != '"') return fail(s.pos, "expected a string key");
-  out.member_begin = s.pos;
-  if (!s.string()) return stop(false);
-  out.key_raw = text_.substr(out.member_begin + 1, s.pos - out.member_begin - 2);
-  s.skip_ws();
-  if (s.at_end() || s.peek() != ':') return fail(s.pos, "expected ':'");
-  ++s.pos;
-  s.skip_ws();
-  out.value_begin = s.pos;
-  if (!s.value(1)) return stop(false);
-  out.value_end = out.member_end = s.pos;
+  if (step == CursorStep::closed) state_ = State::done;
+  error_ = s.error;
   pos_ = s.pos;
-  state_ = State::after_member;
-  return true;
+  return false;
 }
 
 bool ElementCursor::next(std::string_view& element) {
   if (state_ == State::done || error_) return false;
   Scanner s(text_, pos_);
-  // Each way out of a call that yields no item records where the scanner stopped.
-  const auto stop = [&](bool finished) {
-    if (finished) {
-      s.finish();
-      state_ = State::done;
-    }
-    error_ = s.error;
-    pos_ = s.pos;
-    return false;
-  };
-  const auto fail = [&](std::size_t at, std::string_view why) {
-    s.fail(at, why);
-    return stop(false);
-  };
-  const auto close = [&] {
-    ++s.pos;
-    return stop(true);
-  };
-  s.skip_ws();
-  if (state_ == State::start) {
-    if (s.at_end() || s.peek() != '[') return fail(s.pos, "expected an array");
-    ++s.pos;
-    s.skip_ws();
-    if (!s.at_end() && s.peek() == ']') return close();
-  } else {
-    if (s.at_end()) return fail(s.pos, "unterminated array");
-    if (s.peek() == ']') return close();
-    if (s.peek() != ',') return fail(s.pos, "expected ',' or ']'");
-    ++s.pos;
-    s.skip_ws();
-    if (!s.at_end() && s.peek() == ']') return fail(s.pos, "trailing comma");
-  }
+  const CursorStep step = advance_to_item(s, state_ == State::start, kArrayBrackets);
   const std::size_t begin = s.pos;
-  if (!s.value(1)) return stop(false);
-  element = text_.substr(begin, s.pos - begin);
+  if (step == CursorStep::item && s.value(1)) {
+    element = text_.substr(begin, s.pos - begin);
+    pos_ = s.pos;
+    state_ = State::after_element;
+    return true;
+  }
+  if (step == CursorStep::closed) state_ = State::done;
+  error_ = s.error;
   pos_ = s.pos;
-  state_ = State::after_element;
-  return true;
+  return false;
 }
 
 std::optional<std::vector<Member>> top_level_members(std::string_view body) {
@@ -708,28 +505,6 @@ bool is_number(std::string_view value) {
 }
 bool is_integer(std::string_view value) {
   return is_full_number(value) && value.find_first_of(".eE") == std::string_view::npos;
-}
-
-std::string splice(std::string_view object_json, std::span<const Member> members, const Edits& edits) {
-  CountingSink counter;
-  write_spliced(counter, object_json, members, edits);
-  std::string out;
-  out.reserve(counter.size);
-  StringSink sink{out};
-  write_spliced(sink, object_json, members, edits);
-  return out;
-}
-
-void append_json_string(std::string& out, std::string_view utf8) {
-  out.reserve(out.size() + json_string_size(utf8));
-  StringSink sink{out};
-  write_json_string(sink, utf8);
-}
-
-std::size_t json_string_size(std::string_view utf8) {
-  CountingSink counter;
-  write_json_string(counter, utf8);
-  return counter.size;
 }
 
 }  // namespace llmux::api
