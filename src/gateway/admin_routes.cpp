@@ -1,6 +1,5 @@
 #include "gateway/admin_routes.hpp"
 
-#include "api/error_body.hpp"
 #include "gateway/admin_keys.hpp"
 #include "gateway/admin_spend.hpp"
 #include "gateway/admin_support.hpp"
@@ -12,37 +11,28 @@ namespace llmux::gateway {
 
 namespace asio = boost::asio;
 
-namespace {
-
-asio::awaitable<void> send_error(net::ResponseWriter& writer, int status, std::string_view message,
-                                 std::string_view type) {
-  co_await writer.send(status, {}, "application/json",
-                       api::openai_error_body(message, type, std::nullopt, status));
-}
-
-}  // namespace
-
 asio::awaitable<void> run_admin(const SharedState& shared, api::Route route, bool is_master,
                                 const net::InboundRequest& request, net::ResponseWriter& writer) {
   const auto& master_key = shared.config->general.master_key;
   if (!master_key) {
     // LiteLLM refuses key management without a master key: there would be no admin to tell apart.
-    co_await send_error(writer, 401, "Admin routes need general_settings.master_key to be set.",
-                        "auth_error");
+    co_await admin::send_error(writer, 401, "Admin routes need general_settings.master_key to be set.",
+                               "auth_error");
     co_return;
   }
   if (!is_master) {
-    co_await send_error(writer, 401, "Only proxy admin can access this route. Use the master key.",
-                        "auth_error");
+    co_await admin::send_error(writer, 401, "Only proxy admin can access this route. Use the master key.",
+                               "auth_error");
     co_return;
   }
   if (!shared.tenants) {
-    co_await send_error(writer, 503, "The key and spend store is not available.", "service_unavailable");
+    co_await admin::send_error(writer, 503, "The key and spend store is not available.",
+                               "service_unavailable");
     co_return;
   }
   auto body = admin::parse_object(request.body);
   if (!body) {
-    co_await send_error(writer, 400, "The request body must be a JSON object.", "bad_request_error");
+    co_await admin::send_error(writer, 400, "The request body must be a JSON object.", "bad_request_error");
     co_return;
   }
   std::optional<std::string> bad_field;
@@ -51,7 +41,7 @@ asio::awaitable<void> run_admin(const SharedState& shared, api::Route route, boo
       co_await admin::run_spend_logs(*shared.tenants, request, writer);
     } else if (route == api::Route::global_spend_report) {
       co_await admin::run_spend_report(*shared.tenants, request, writer);
-    } else if (route >= api::Route::team_new && route <= api::Route::team_list) {
+    } else if (route >= api::Route::team_new && route <= api::Route::team_unblock) {
       co_await admin::run_team_route(*shared.tenants, route, request, *body, writer);
     } else if (route >= api::Route::user_new && route <= api::Route::user_delete) {
       co_await admin::run_user_route(*shared.tenants, route, request, *body, writer);
@@ -61,7 +51,7 @@ asio::awaitable<void> run_admin(const SharedState& shared, api::Route route, boo
   } catch (const admin::FieldError& error) {
     bad_field = error.message;
   }
-  if (bad_field) co_await send_error(writer, 400, *bad_field, "bad_request_error");
+  if (bad_field) co_await admin::send_error(writer, 400, *bad_field, "bad_request_error");
 }
 
 }  // namespace llmux::gateway

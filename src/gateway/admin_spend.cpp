@@ -1,5 +1,8 @@
 #include "gateway/admin_spend.hpp"
 
+#include <unordered_set>
+
+#include "gateway/admin_spend_report.hpp"
 #include "gateway/admin_support.hpp"
 #include "tenancy/key_material.hpp"
 
@@ -44,6 +47,12 @@ std::optional<store::Millis> date_param(const net::InboundRequest& request, std:
   return ms;
 }
 
+// start_date and end_date (YYYY-MM-DD); the end day is included.
+void read_date_range(const net::InboundRequest& request, store::SpendLogFilter& filter) {
+  filter.start = date_param(request, "start_date");
+  if (auto end = date_param(request, "end_date")) filter.end = *end + kDayMs;
+}
+
 }  // namespace
 
 asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::InboundRequest& request,
@@ -53,8 +62,7 @@ asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::Inbound
   filter.team_id = query_param(request, "team_id");
   filter.user_id = query_param(request, "user_id");
   filter.model = query_param(request, "model");
-  filter.start = date_param(request, "start_date");
-  if (auto end = date_param(request, "end_date")) filter.end = *end + kDayMs;  // the end day is included
+  read_date_range(request, filter);
   filter.limit = 10000;
   using Logs = store::Result<std::vector<store::SpendRow>>;
   auto logs_job = [filter](store::Store& store) { return store.spend_logs(filter); };
@@ -68,44 +76,61 @@ asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::Inbound
   co_await send_json(writer, 200, rows);
 }
 
+namespace {
+
+// The rows of a report, read page by page so a long range never asks the store for more than one
+// page at once; call ids already seen are skipped, in case a row written meanwhile shifts a page.
+store::Result<boost::json::array> build_report(store::Store& store, SpendReportShape shape,
+                                               store::SpendLogFilter filter) {
+  store::TeamFilter teams_filter;
+  teams_filter.limit = 10000;
+  auto teams = store.list_teams(teams_filter);
+  if (!teams) return teams.error();
+  std::map<std::string, std::string> team_names;
+  for (const auto& team : teams.value().rows) {
+    if (team.team_alias) team_names.emplace(team.team_id, *team.team_alias);
+  }
+  SpendReportBuilder builder(shape, std::move(team_names));
+  std::unordered_set<std::string> seen;
+  filter.limit = 10000;
+  for (filter.offset = 0;; filter.offset += filter.limit) {
+    auto page = store.spend_logs(filter);
+    if (!page) return page.error();
+    for (const auto& row : page.value()) {
+      if (seen.insert(row.call_id).second) builder.add(row);
+    }
+    if (static_cast<std::int64_t>(page.value().size()) < filter.limit) break;
+  }
+  return builder.json();
+}
+
+}  // namespace
+
 asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::InboundRequest& request,
                                        net::ResponseWriter& writer) {
-  store::SpendReportQuery query;
-  const std::string group_by = query_param(request, "group_by").value_or("day");
-  if (group_by == "day") {
-    query.group_by = store::SpendGroupBy::day;
-  } else if (group_by == "team") {
-    query.group_by = store::SpendGroupBy::team;
-  } else if (group_by == "key" || group_by == "api_key") {
-    query.group_by = store::SpendGroupBy::key;
-  } else if (group_by == "model") {
-    query.group_by = store::SpendGroupBy::model;
-  } else {
-    throw FieldError{"group_by must be one of day, team, key, model"};
+  const std::string group_by = query_param(request, "group_by").value_or("team");
+  auto shape = spend_report_shape(group_by);
+  if (!shape) throw FieldError{"group_by must be one of team, api_key, model"};
+  store::SpendLogFilter filter;
+  read_date_range(request, filter);
+  // As LiteLLM: naming one key or one internal user gives that key's (or user's keys') breakdown.
+  if (auto key = query_param(request, "api_key")) {
+    filter.key_hash = tenancy::to_token_hash(*key);
+    shape = SpendReportShape::api_key;
   }
-  query.start = date_param(request, "start_date").value_or(0);
-  const auto end = date_param(request, "end_date");
-  query.end = end ? *end + kDayMs : now_millis() + kDayMs;
-  auto job = [query](store::Store& store) { return store.spend_report(query); };
-  auto report = co_await on_store<store::Result<std::vector<store::SpendReportRow>>>(tenants.store_thread,
-                                                                                     std::move(job));
+  if (auto user = query_param(request, "internal_user_id")) {
+    filter.user_id = *user;
+    shape = SpendReportShape::api_key;
+  }
+  if (auto team = query_param(request, "team_id")) filter.team_id = *team;
+  using Report = store::Result<json::array>;
+  auto job = [shape = *shape, filter](store::Store& store) { return build_report(store, shape, filter); };
+  auto report = co_await on_store<Report>(tenants.store_thread, std::move(job));
   if (!report) {
     co_await send_store_error(writer, report.error());
     co_return;
   }
-  json::array rows;
-  for (const auto& row : report.value()) {
-    json::object out;
-    out["group_by"] = group_by;
-    out["group"] = row.group;
-    out["day"] = optional_json(row.day);
-    out["spend"] = row.spend;
-    out["requests"] = row.requests;
-    out["prompt_tokens"] = row.prompt_tokens;
-    out["completion_tokens"] = row.completion_tokens;
-    rows.emplace_back(std::move(out));
-  }
-  co_await send_json(writer, 200, rows);
+  co_await send_json(writer, 200, report.value());
 }
 
 }  // namespace llmux::gateway::admin

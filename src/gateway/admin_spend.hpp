@@ -13,8 +13,9 @@ namespace llmux::gateway::admin {
 boost::asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::InboundRequest& request,
                                             net::ResponseWriter& writer);
 
-// GET /global/spend/report?group_by=day|team|key|model&start_date=&end_date= : spend, requests and
-// tokens per group (default: by day, over everything logged).
+// GET /global/spend/report?group_by=team|api_key|model&start_date=&end_date= (also api_key=,
+// internal_user_id=, team_id=): LiteLLM's report shapes (admin_spend_report.hpp); without dates,
+// over everything logged.
 boost::asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::InboundRequest& request,
                                               net::ResponseWriter& writer);
 

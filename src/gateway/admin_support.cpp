@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <random>
 
 #include "api/error_body.hpp"
+#include "observe/log.hpp"
 #include "tenancy/duration.hpp"
 #include "tenancy/store_mapping.hpp"
 
@@ -99,6 +101,13 @@ std::optional<std::int64_t> integer_field(const json::object& body, std::string_
   wrong_type(name, "an integer");
 }
 
+std::optional<bool> bool_field(const json::object& body, std::string_view name) {
+  const json::value* value = field(body, name);
+  if (!value) return std::nullopt;
+  if (!value->is_bool()) wrong_type(name, "true or false");
+  return value->as_bool();
+}
+
 json::value optional_json(const std::optional<std::string>& text) {
   return text ? json::value(*text) : json::value(nullptr);
 }
@@ -112,6 +121,12 @@ json::value optional_json(const std::optional<std::int64_t>& number) {
 json::array string_array(const std::vector<std::string>& items) {
   json::array out;
   for (const auto& item : items) out.emplace_back(item);
+  return out;
+}
+
+json::object string_map_json(const std::map<std::string, std::string>& items) {
+  json::object out;
+  for (const auto& [name, value] : items) out[name] = value;
   return out;
 }
 
@@ -199,6 +214,28 @@ void limits_json(const store::Limits& limits, json::object& out) {
   out["max_parallel_requests"] = optional_json(limits.max_parallel_requests);
 }
 
+std::optional<store::Millis> budget_reset_at(const store::Limits& limits, store::Millis now) {
+  if (!limits.budget_duration_s) return std::nullopt;
+  return now + *limits.budget_duration_s * 1000;
+}
+
+store::Change<std::optional<store::Millis>> budget_reset_change(const LimitsPatch& patch, store::Millis now) {
+  if (!patch.budget_duration_s) return std::nullopt;
+  const auto& seconds = *patch.budget_duration_s;
+  return seconds ? std::optional<store::Millis>(now + *seconds * 1000) : std::nullopt;
+}
+
+std::string new_uuid4() {
+  std::random_device device;
+  std::uniform_int_distribution<int> hex(0, 15);
+  std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
+  for (char& c : id) {
+    if (c == 'x') c = "0123456789abcdef"[hex(device)];
+    if (c == 'y') c = "89ab"[hex(device) & 3];
+  }
+  return id;
+}
+
 boost::asio::awaitable<void> send_json(net::ResponseWriter& writer, int status, const json::value& body) {
   co_await writer.send(status, {}, "application/json", json::serialize(body));
 }
@@ -219,10 +256,33 @@ int status_for(const store::StoreError& error) {
 
 boost::asio::awaitable<void> send_store_error(net::ResponseWriter& writer, const store::StoreError& error) {
   const int status = status_for(error);
-  co_await writer.send(
-      status, {}, "application/json",
-      api::openai_error_body(error.message, status == 404 ? "not_found_error" : "internal_error",
-                             std::nullopt, status));
+  if (error.kind == store::StoreErrorKind::not_found || error.kind == store::StoreErrorKind::invalid) {
+    co_await send_error(writer, status, error.message,
+                        status == 404 ? "not_found_error" : "bad_request_error");
+    co_return;
+  }
+  if (error.kind == store::StoreErrorKind::conflict) {
+    // The database's own text names constraints and values: the admin only needs the cause.
+    co_await send_error(writer, status, "An entry with this id or alias already exists.",
+                        "bad_request_error");
+    co_return;
+  }
+  LLMUX_WARN("admin: store call failed: " + error.message);
+  co_await send_error(writer, status,
+                      status == 503 ? "The key and spend store is unavailable; try again."
+                                    : "The key and spend store failed; see the llmux log.",
+                      status == 503 ? "service_unavailable" : "internal_error");
+}
+
+boost::asio::awaitable<void> send_error(net::ResponseWriter& writer, int status, std::string_view message,
+                                        std::string_view type, std::optional<std::string_view> param) {
+  const std::string body = api::openai_error_body(message, type, param, status);
+  co_await writer.send(status, {}, "application/json", body);
+}
+
+boost::asio::awaitable<void> send_missing(net::ResponseWriter& writer, std::string_view field) {
+  const std::string message = "Missing required field: " + std::string(field);
+  co_await send_error(writer, 400, message, "bad_request_error", field);
 }
 
 }  // namespace llmux::gateway::admin

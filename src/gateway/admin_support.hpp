@@ -37,12 +37,14 @@ std::optional<std::map<std::string, std::string>> string_map_field(const boost::
                                                                    std::string_view name);
 std::optional<double> number_field(const boost::json::object& body, std::string_view name);
 std::optional<std::int64_t> integer_field(const boost::json::object& body, std::string_view name);
+std::optional<bool> bool_field(const boost::json::object& body, std::string_view name);
 bool has_field(const boost::json::object& body, std::string_view name);
 
 boost::json::value optional_json(const std::optional<std::string>& text);
 boost::json::value optional_json(const std::optional<double>& number);
 boost::json::value optional_json(const std::optional<std::int64_t>& number);
 boost::json::array string_array(const std::vector<std::string>& items);
+boost::json::object string_map_json(const std::map<std::string, std::string>& items);
 // Metadata stays the JSON text the admin gave; parse it back for answers ({} if unreadable).
 boost::json::value metadata_json(const std::string& text);
 
@@ -58,6 +60,12 @@ using LimitsPatch = store::LimitsPatch;
 LimitsPatch limits_patch(const boost::json::object& body, store::Millis now);
 store::Limits limits_from(const LimitsPatch& patch);
 void limits_json(const store::Limits& limits, boost::json::object& out);
+// When a budget with this duration next resets (a new row's budget_reset_at).
+std::optional<store::Millis> budget_reset_at(const store::Limits& limits, store::Millis now);
+// The budget_reset_at change a patch implies: none unless budget_duration changes; cleared with it.
+store::Change<std::optional<store::Millis>> budget_reset_change(const LimitsPatch& patch, store::Millis now);
+// A random uuid4 text: LiteLLM's id for a team or user created without one.
+std::string new_uuid4();
 // `metadata` as JSON text ("{}" when absent); FieldError unless an object.
 std::string metadata_text(const boost::json::object& body);
 
@@ -65,5 +73,12 @@ boost::asio::awaitable<void> send_json(net::ResponseWriter& writer, int status,
                                        const boost::json::value& body);
 boost::asio::awaitable<void> send_store_error(net::ResponseWriter& writer, const store::StoreError& error);
 int status_for(const store::StoreError& error);
+// An OpenAI error body; `param` names the offending field (null when none).
+// Called as `co_await send_error(...)`, so views of the caller's temporaries stay valid throughout.
+boost::asio::awaitable<void> send_error(net::ResponseWriter& writer, int status, std::string_view message,
+                                        std::string_view type,
+                                        std::optional<std::string_view> param = std::nullopt);
+// 400 "Missing required field: <field>".
+boost::asio::awaitable<void> send_missing(net::ResponseWriter& writer, std::string_view field);
 
 }  // namespace llmux::gateway::admin

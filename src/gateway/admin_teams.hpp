@@ -1,6 +1,7 @@
 #pragma once
 
-// /team/new, /team/info, /team/update, /team/delete, /team/list (LiteLLM's team management).
+// /team/new, /team/info, /team/update, /team/delete, /team/list, /team/block, /team/unblock
+// (LiteLLM's team management). A blocked team's keys are refused at once (tenancy/key_checks).
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>

@@ -1,10 +1,9 @@
 #include "gateway/admin_users.hpp"
 
-#include <random>
-
-#include "api/error_body.hpp"
+#include "gateway/admin_entity.hpp"
+#include "gateway/admin_key_rows.hpp"
 #include "gateway/admin_support.hpp"
-#include "tenancy/store_mapping.hpp"
+#include "tenancy/key_material.hpp"
 
 namespace llmux::gateway::admin {
 
@@ -15,38 +14,13 @@ namespace {
 
 using UserResult = store::Result<store::UserRow>;
 
-json::object user_json(const store::UserRow& row) {
-  json::object out;
-  out["user_id"] = row.user_id;
-  out["user_email"] = optional_json(row.user_email);
-  out["models"] = string_array(row.models);
-  limits_json(row.limits, out);
-  out["spend"] = row.spend;
-  out["budget_reset_at"] = iso_time(row.budget_reset_at);
-  out["metadata"] = metadata_json(row.metadata_json);
-  out["created_at"] = iso_time(row.created_at);
-  out["updated_at"] = iso_time(row.updated_at);
-  return out;
-}
-
-std::string new_user_id() {
-  std::random_device device;
-  std::uniform_int_distribution<int> hex(0, 15);
-  std::string id = "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx";
-  for (char& c : id) {
-    if (c == 'x') c = "0123456789abcdef"[hex(device)];
-    if (c == 'y') c = "89ab"[hex(device) & 3];
-  }
-  return id;
-}
-
 store::UserRow new_user_row(const json::object& body, store::Millis now) {
   store::UserRow row;
-  row.user_id = string_field(body, "user_id").value_or(new_user_id());
+  row.user_id = string_field(body, "user_id").value_or(new_uuid4());
   row.user_email = string_field(body, "user_email");
   row.models = string_list_field(body, "models").value_or(std::vector<std::string>{});
   row.limits = limits_from(limits_patch(body, now));
-  if (row.limits.budget_duration_s) row.budget_reset_at = now + *row.limits.budget_duration_s * 1000;
+  row.budget_reset_at = budget_reset_at(row.limits, now);
   row.metadata_json = metadata_text(body);
   return row;
 }
@@ -56,61 +30,61 @@ store::UserPatch user_patch(const json::object& body, store::Millis now) {
   if (has_field(body, "user_email")) patch.user_email = string_field(body, "user_email");
   if (auto models = string_list_field(body, "models")) patch.models = std::move(*models);
   patch.limits = limits_patch(body, now);
-  if (patch.limits.budget_duration_s) {
-    const auto& seconds = *patch.limits.budget_duration_s;
-    patch.budget_reset_at = seconds ? std::optional<store::Millis>(now + *seconds * 1000) : std::nullopt;
-  }
+  patch.budget_reset_at = budget_reset_change(patch.limits, now);
   if (has_field(body, "metadata")) patch.metadata_json = metadata_text(body);
   return patch;
 }
 
-asio::awaitable<void> answer_user(TenantServices& tenants, net::ResponseWriter& writer,
-                                  const UserResult& result) {
-  if (!result) {
-    co_await send_store_error(writer, result.error());
-    co_return;
-  }
-  tenants.directory.put_user(tenancy::to_record(result.value()));
-  co_await send_json(writer, 200, user_json(result.value()));
+// The key LiteLLM's /user/new makes with the user (auto_create_key, default true): owned by the
+// user, limited to the user's models, in the team named in the body. The user's own limits and
+// budget bound it through the user row, so they are not copied onto the key.
+store::KeyRow user_key_row(const json::object& body, const store::UserRow& user, const std::string& raw_key,
+                           store::Millis now) {
+  store::KeyRow row = key_row_for(raw_key);
+  row.key_alias = string_field(body, "key_alias");
+  row.models = user.models;
+  row.expires = expiry_from(body, now);
+  row.team_id = string_field(body, "team_id");
+  row.user_id = user.user_id;
+  return row;
 }
 
-asio::awaitable<void> send_missing(net::ResponseWriter& writer, std::string_view field) {
-  co_await writer.send(400, {}, "application/json",
-                       api::openai_error_body("Missing required field: " + std::string(field),
-                                              "bad_request_error", field, 400));
-}
+struct UserAndKey {
+  UserResult user;
+  std::optional<store::Result<store::KeyRow>> key;  // absent with auto_create_key: false
+};
 
-asio::awaitable<void> info(TenantServices& tenants, const std::string& user_id, net::ResponseWriter& writer) {
-  struct Found {
-    store::Result<std::optional<store::UserRow>> user;
-    store::Result<store::Page<store::KeyRow>> keys;
+asio::awaitable<void> create(TenantServices& tenants, const json::object& body, net::ResponseWriter& writer) {
+  const store::Millis now = now_millis();
+  const bool with_key = bool_field(body, "auto_create_key").value_or(true);
+  store::UserRow user = new_user_row(body, now);
+  const std::string raw_key = with_key ? tenancy::generate_key() : std::string();
+  std::optional<store::KeyRow> key;
+  if (with_key) key = user_key_row(body, user, raw_key, now);
+  // One store job, so a key that cannot be stored takes its user back out with it.
+  auto job = [user = std::move(user), key = std::move(key)](store::Store& store) {
+    UserAndKey out{store.insert_user(user), std::nullopt};
+    if (!out.user || !key) return out;
+    out.key = store.insert_key(*key);
+    if (!*out.key) {
+      (void)store.delete_user(user.user_id);
+      out.user = out.key->error();
+    }
+    return out;
   };
-  auto job = [user_id](store::Store& store) {
-    store::KeyFilter filter;
-    filter.user_id = user_id;
-    filter.limit = 10000;
-    return Found{store.get_user(user_id), store.list_keys(filter)};
-  };
-  auto found = co_await on_store<Found>(tenants.store_thread, std::move(job));
-  if (!found.user) {
-    co_await send_store_error(writer, found.user.error());
-    co_return;
+  auto made = co_await on_store<UserAndKey>(tenants.store_thread, std::move(job));
+  json::object extra;
+  if (made.user && made.key) {
+    const store::KeyRow& key_row = made.key->value();
+    remember(tenants.directory, key_row);
+    extra["key"] = raw_key;  // shown once: only its hash is kept
+    extra["key_name"] = key_row.key_name;
+    extra["token"] = key_row.token_hash;
+    extra["key_alias"] = optional_json(key_row.key_alias);
+    extra["expires"] = iso_time(key_row.expires);
+    extra["team_id"] = optional_json(key_row.team_id);
   }
-  if (!found.user.value()) {
-    co_await writer.send(404, {}, "application/json",
-                         api::openai_error_body("User not found, passed user_id=" + user_id,
-                                                "not_found_error", "user_id", 404));
-    co_return;
-  }
-  json::array keys;
-  if (found.keys) {
-    for (const auto& key : found.keys.value().rows) keys.emplace_back(key.token_hash);
-  }
-  json::object body;
-  body["user_id"] = user_id;
-  body["user_info"] = user_json(*found.user.value());
-  body["keys"] = std::move(keys);
-  co_await send_json(writer, 200, body);
+  co_await answer_row(tenants, writer, made.user, std::move(extra));
 }
 
 }  // namespace
@@ -118,34 +92,12 @@ asio::awaitable<void> info(TenantServices& tenants, const std::string& user_id, 
 asio::awaitable<void> run_user_route(TenantServices& tenants, api::Route route,
                                      const net::InboundRequest& request, const json::object& body,
                                      net::ResponseWriter& writer) {
-  const store::Millis now = now_millis();
   if (route == api::Route::user_new) {
-    auto job = [row = new_user_row(body, now)](store::Store& store) { return store.insert_user(row); };
-    auto result = co_await on_store<UserResult>(tenants.store_thread, std::move(job));
-    co_await answer_user(tenants, writer, result);
+    co_await create(tenants, body, writer);
     co_return;
   }
   if (route == api::Route::user_delete) {
-    const auto ids = string_list_field(body, "user_ids").value_or(std::vector<std::string>{});
-    if (ids.empty()) {
-      co_await send_missing(writer, "user_ids");
-      co_return;
-    }
-    auto job = [ids](store::Store& store) -> store::Status {
-      for (const auto& id : ids) {
-        if (auto status = store.delete_user(id); !status) return status;
-      }
-      return store::Done{};
-    };
-    auto deleted = co_await on_store<store::Status>(tenants.store_thread, std::move(job));
-    for (const auto& id : ids) tenants.directory.erase_user(id);
-    if (!deleted) {
-      co_await send_store_error(writer, deleted.error());
-      co_return;
-    }
-    json::object answer;
-    answer["deleted_users"] = string_array(ids);
-    co_await send_json(writer, 200, answer);
+    co_await answer_delete<UserEntity>(tenants, body, writer);
     co_return;
   }
   auto user_id = string_field(body, "user_id");
@@ -155,14 +107,14 @@ asio::awaitable<void> run_user_route(TenantServices& tenants, api::Route route,
     co_return;
   }
   if (route == api::Route::user_info) {
-    co_await info(tenants, *user_id, writer);
+    co_await answer_info<UserEntity>(tenants, *user_id, writer);
     co_return;
   }
-  auto job = [id = *user_id, patch = user_patch(body, now)](store::Store& store) {
+  auto job = [id = *user_id, patch = user_patch(body, now_millis())](store::Store& store) {
     return store.update_user(id, patch);
   };
   auto result = co_await on_store<UserResult>(tenants.store_thread, std::move(job));
-  co_await answer_user(tenants, writer, result);
+  co_await answer_row(tenants, writer, result);
 }
 
 }  // namespace llmux::gateway::admin

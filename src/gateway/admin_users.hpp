@@ -1,7 +1,8 @@
 #pragma once
 
 // /user/new, /user/info, /user/update, /user/delete (LiteLLM's internal users, who own keys).
-// Unlike LiteLLM, /user/new does not also make a key: call /key/generate with the user_id.
+// As LiteLLM's, /user/new also makes a key for the new user (unless auto_create_key is false) and
+// answers its raw value once, as `key`, beside the user's fields.
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/json/object.hpp>
