@@ -13,6 +13,7 @@
 
 #include "pricing/price_book.hpp"
 #include "store/spend_writer.hpp"
+#include "store/store_health.hpp"
 #include "store/store_thread.hpp"
 #include "tenancy/budget_ledger.hpp"
 #include "tenancy/directory.hpp"
@@ -28,7 +29,17 @@ struct TenantServices {
   tenancy::RateLimiter& rate_limiter;
   tenancy::BudgetLedger& budget_ledger;
   std::string store_description;  // for readiness: "sqlite:./llmux.db", password masked
+  const store::StoreHealth* store_health = nullptr;  // the store thread's last check; null = not tracked
 };
+
+// The database's part of /health/readiness, read from memory (no round trip): LiteLLM's "db"
+// value ("connected" / "disconnected") and llmux's detail object (backend, last error, spend
+// queue depth and drops) as JSON text.
+struct StoreReadiness {
+  std::string db;
+  std::string detail_json;
+};
+StoreReadiness store_readiness(const TenantServices& tenants);
 
 // Runs fn(Store&) on the store thread and resumes the awaiting coroutine on its own executor with
 // the result, so a worker never blocks on the database. Deliberately not a coroutine itself, and

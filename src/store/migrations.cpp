@@ -99,9 +99,51 @@ CREATE TABLE llmux_changes (
 INSERT INTO llmux_changes (id, version) VALUES (1, 0);
 )sql";
 
-constexpr std::array<Migration, 2> all_migrations{{
+// Cheaper spend rows (each row used to touch ~6 B-trees, one of them keyed by a random UUID, so
+// every insert dirtied a random page of a large index). Now: a plain append-only table and two
+// indexes that new rows reach at their right-hand edge. Idempotency moves from call_id alone to
+// (start_time, call_id): a retried batch carries the same pair, while a client that reuses one
+// x-litellm-call-id for two requests gets both logged (and both billed). The team and user
+// indexes go: /spend/logs for a team or user walks the time index newest first and stops at the
+// page size, and reports scan a time range anyway. One text for both dialects: rebuild and rename.
+constexpr std::string_view lean_spend_logs_sql = R"sql(
+CREATE TABLE llmux_spend_logs_v3 (
+  call_id TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  key_alias TEXT,
+  team_id TEXT,
+  user_id TEXT,
+  model_group TEXT NOT NULL,
+  deployment_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  prompt_tokens BIGINT NOT NULL,
+  completion_tokens BIGINT NOT NULL,
+  cached_tokens BIGINT NOT NULL,
+  cache_write_tokens BIGINT NOT NULL DEFAULT 0,
+  cost DOUBLE PRECISION NOT NULL,
+  latency_ms BIGINT NOT NULL,
+  status TEXT NOT NULL,
+  start_time BIGINT NOT NULL,
+  end_time BIGINT NOT NULL,
+  tags TEXT NOT NULL DEFAULT '[]'
+);
+INSERT INTO llmux_spend_logs_v3 (call_id, key_hash, key_alias, team_id, user_id, model_group,
+  deployment_id, model, prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, cost,
+  latency_ms, status, start_time, end_time, tags)
+SELECT call_id, key_hash, key_alias, team_id, user_id, model_group, deployment_id, model,
+  prompt_tokens, completion_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, status,
+  start_time, end_time, tags
+FROM llmux_spend_logs ORDER BY start_time, call_id;
+DROP TABLE llmux_spend_logs;
+ALTER TABLE llmux_spend_logs_v3 RENAME TO llmux_spend_logs;
+CREATE UNIQUE INDEX llmux_spend_logs_call ON llmux_spend_logs (start_time, call_id);
+CREATE INDEX llmux_spend_logs_key ON llmux_spend_logs (key_hash, start_time);
+)sql";
+
+constexpr std::array<Migration, 3> all_migrations{{
     {1, "keys, teams, users, spend logs", entities_sql},
     {2, "spend log indexes, change counter", spend_indexes_and_changes_sql},
+    {3, "append-only spend logs: unique (start_time, call_id), key index only", lean_spend_logs_sql},
 }};
 
 }  // namespace

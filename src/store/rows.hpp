@@ -80,8 +80,9 @@ struct UserRow {
   bool operator==(const UserRow&) const = default;
 };
 
-// One request's accounting record. call_id is the idempotency key: writing the same row twice
-// (a retried batch) must not count its cost twice.
+// One request's accounting record. (start_time, call_id) is the idempotency key: writing the same
+// row twice (a retried batch) must not count its cost twice. A client-chosen call id reused for a
+// later request is a second row.
 struct SpendRow {
   std::string call_id;
   std::string key_hash;  // empty when the proxy runs without keys

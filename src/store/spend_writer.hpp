@@ -7,7 +7,7 @@
 //
 // When the store is down the writer keeps the batch and retries with backoff; new rows keep
 // queueing up to queue_capacity, then are dropped and counted. Because the store's batch write is
-// idempotent on call_id, a retry after an ambiguous failure (commit sent, answer lost) never
+// idempotent on (start_time, call_id), a retry after an ambiguous failure (commit sent, answer lost) never
 // counts a row twice.
 //
 // Loss bound: flush_and_stop() (SIGTERM) writes everything queued, retrying until its deadline.
@@ -76,6 +76,7 @@ class SpendWriter {
   FlushResult flush_and_stop(Clock::time_point deadline);
 
   SpendWriterStats stats() const;
+  std::size_t capacity() const { return queue_.capacity(); }
   std::string last_error() const;  // the store's last failure message, "" if none
 
  private:

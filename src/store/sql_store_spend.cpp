@@ -59,21 +59,29 @@ Result<SpendRow> read_spend(const SqlRow& sql_row) {
   return row;
 }
 
-// Inserts rows[begin, end) and adds the call_ids actually inserted (not already present) to `inserted`.
+// A row's identity in the log: the same request retried in a later batch has the same pair.
+std::string log_identity(Millis start_time, std::string_view call_id) {
+  return std::to_string(start_time) + ':' + std::string(call_id);
+}
+
+// Inserts rows[begin, end) and adds the identities actually inserted (not already present) to
+// `inserted`.
 Status insert_spend_chunk(SqlConnection& db, const std::vector<const SpendRow*>& rows, std::size_t begin,
                           std::size_t end, std::unordered_set<std::string>& inserted) {
   std::string sql = "INSERT INTO llmux_spend_logs (" + std::string(spend_columns) + ") VALUES ";
   std::vector<SqlValue> params;
   params.reserve((end - begin) * spend_column_count);
   const std::string one_row = "(" + placeholders(spend_column_count) + ")";
+  sql.reserve(sql.size() + (end - begin) * (one_row.size() + 2) + 96);
   for (std::size_t i = begin; i < end; ++i) {
-    sql += i == begin ? one_row : ", " + one_row;
+    if (i != begin) sql += ", ";
+    sql += one_row;
     append_spend_values(params, *rows[i]);
   }
-  sql += " ON CONFLICT (call_id) DO NOTHING RETURNING call_id";
+  sql += " ON CONFLICT (start_time, call_id) DO NOTHING RETURNING start_time, call_id";
   auto returned = db.query(sql, params);
   if (!returned) return returned.error();
-  for (const SqlRow& r : returned.value()) inserted.insert(r.text_or(0, ""));
+  for (const SqlRow& r : returned.value()) inserted.insert(log_identity(r.integer_or(0, 0), r.text_or(1, "")));
   return Done{};
 }
 
@@ -147,8 +155,8 @@ Result<SpendBatchOutcome> SqlStore::apply_spend_batch(const std::vector<SpendRow
       SpendBatchOutcome outcome;
       SpendDeltas deltas;
       for (const SpendRow* row : valid) {
-        // erase(): a call_id repeated inside one batch was inserted once and counts once.
-        if (inserted.erase(row->call_id) == 0) {
+        // erase(): a row repeated inside one batch was inserted once and counts once.
+        if (inserted.erase(log_identity(row->start_time, row->call_id)) == 0) {
           ++outcome.duplicates;
           continue;
         }

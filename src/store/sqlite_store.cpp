@@ -114,7 +114,9 @@ class SqliteConnection final : public SqlConnection {
       } else if (const auto* d = std::get_if<double>(&params[i])) {
         rc = sqlite3_bind_double(s, at, *d);
       } else if (const auto* text = std::get_if<std::string>(&params[i])) {
-        rc = sqlite3_bind_text64(s, at, text->data(), text->size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+        // SQLITE_STATIC: `params` outlives the statement's use (ResetOnExit clears the bindings
+        // before the caller's values go away), so SQLite need not copy every string.
+        rc = sqlite3_bind_text64(s, at, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         rc = sqlite3_bind_null(s, at);
       }
@@ -190,8 +192,13 @@ Result<std::unique_ptr<SqlStore>> open_sqlite_store(const std::string& path, Sql
   auto connection = std::make_unique<SqliteConnection>(db);
   // WAL: readers never wait for the writer. synchronous=NORMAL: a commit survives a process crash;
   // an OS crash or power loss may lose the last commits, the same order as the spend writer's
-  // own loss bound, and it saves an fsync per batch.
-  if (Status pragmas = connection->execute_script("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;");
+  // own loss bound, and it saves an fsync per batch. A 16 MiB page cache keeps the index pages
+  // new rows land on in memory; checkpointing every 4,000 pages (16 MiB of WAL) instead of 1,000
+  // writes a page that several batches touched back once instead of up to four times, and
+  // journal_size_limit trims the WAL file back after a checkpoint.
+  if (Status pragmas = connection->execute_script(
+          "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-16384; "
+          "PRAGMA wal_autocheckpoint=4000; PRAGMA journal_size_limit=67108864;");
       !pragmas) {
     return pragmas.error();
   }

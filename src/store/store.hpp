@@ -81,8 +81,8 @@ struct SpendReportRow {
 };
 
 struct SpendBatchOutcome {
-  std::size_t inserted = 0;    // new call_ids, whose cost was added to key/team/user spend
-  std::size_t duplicates = 0;  // call_ids already stored (a retried batch): not counted again
+  std::size_t inserted = 0;    // new rows, whose cost was added to key/team/user spend
+  std::size_t duplicates = 0;  // (start_time, call_id) already stored (a retried batch): not counted again
 };
 
 struct ResetOutcome {
@@ -111,8 +111,9 @@ class SpendSink {
  public:
   virtual ~SpendSink() = default;
 
-  // In ONE transaction: insert the rows into the spend log, skipping call_ids already stored, and
-  // add the cost of the newly inserted rows to their key, team and user. Safe to retry.
+  // In ONE transaction: insert the rows into the spend log, skipping rows whose (start_time,
+  // call_id) is already stored, and add the cost of the newly inserted rows to their key, team and
+  // user. Safe to retry.
   virtual Result<SpendBatchOutcome> apply_spend_batch(const std::vector<SpendRow>& rows) = 0;
 };
 

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "store/migrations.hpp"
 #include "store/spend_writer.hpp"
 #include "store_test_support.hpp"
 
@@ -238,9 +239,56 @@ TYPED_TEST_P(StoreSpend, RetryAfterLostCommitAckCountsOnce) {
   EXPECT_DOUBLE_EQ(this->key_spend("k1"), 10.0);
 }
 
+
+// Version 3 rebuilt the spend log (store/migrations.cpp). A database an older llmux left behind
+// keeps its rows, and a batch retried across the upgrade still counts once.
+TYPED_TEST_P(StoreSpend, MigrationThreeKeepsOldRowsAndIdempotency) {
+  this->store_ = this->fresh();
+  ASSERT_TRUE(this->store_);
+  auto old = this->store_->migrate_to(2);
+  ASSERT_TRUE(old) << old.error().message;
+  ASSERT_EQ(this->store_->schema_version().value(), 2);
+  ASSERT_TRUE(this->store_->insert_key(make_key("k1")));
+  const std::vector<SpendRow> before_upgrade{make_spend("old-1", "k1", 1.0, "t1", {}, jan1 + 10),
+                                             make_spend("old-2", "k1", 2.0, {}, "u1", jan1 + 20)};
+  // Written as the version-2 llmux wrote them (today's INSERT needs the version-3 index).
+  this->exec(
+      "INSERT INTO llmux_spend_logs (call_id, key_hash, team_id, user_id, model_group, deployment_id,"
+      " model, prompt_tokens, completion_tokens, cached_tokens, cost, latency_ms, status, start_time,"
+      " end_time) VALUES ('old-1', 'k1', 't1', NULL, 'gpt-4o', 'dep-1', 'openai/gpt-4o-2024-08-06', 10, 5,"
+      " 0, 1.0, 120, 'success', " + std::to_string(jan1 + 10) + ", " + std::to_string(jan1 + 130) +
+      "), ('old-2', 'k1', NULL, 'u1', 'gpt-4o', 'dep-1', 'openai/gpt-4o-2024-08-06', 10, 5, 0, 2.0, 120,"
+      " 'success', " + std::to_string(jan1 + 20) + ", " + std::to_string(jan1 + 140) + ")");
+  this->exec("UPDATE llmux_keys SET spend = 3 WHERE token_hash = 'k1'");
+  this->store_ = this->reopen();
+  auto upgraded = this->store_->migrate();
+  ASSERT_TRUE(upgraded) << upgraded.error().message;
+  EXPECT_EQ(upgraded.value().from_version, 2);
+  EXPECT_EQ(upgraded.value().to_version, latest_schema_version());
+
+  auto logs = this->store_->spend_logs({});
+  ASSERT_TRUE(logs) << logs.error().message;
+  ASSERT_EQ(logs.value().size(), 2u);
+  EXPECT_EQ(logs.value()[0], before_upgrade[1]);  // every column survived the rebuild
+  EXPECT_EQ(logs.value()[1], before_upgrade[0]);
+
+  // The old batch again (an ack lost just before the upgrade): nothing new.
+  auto retried = this->store_->apply_spend_batch(before_upgrade);
+  ASSERT_TRUE(retried) << retried.error().message;
+  EXPECT_EQ(retried.value().duplicates, 2u);
+  // A client reusing a call id for a later request is a second, billed row.
+  auto reused = this->store_->apply_spend_batch({make_spend("old-1", "k1", 4.0, {}, {}, jan1 + 5000)});
+  ASSERT_TRUE(reused);
+  EXPECT_EQ(reused.value().inserted, 1u);
+  EXPECT_DOUBLE_EQ(this->key_spend("k1"), 7.0);
+  SpendLogFilter by_key;
+  by_key.key_hash = "k1";
+  EXPECT_EQ(this->store_->spend_logs(by_key).value().size(), 3u);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(StoreSpend, SameBatchTwiceCountsOnce, IncrementsKeyTeamAndUser,
                             ResetBudgetsOnlyWhenDueAndWithoutDrift, SpendLogsFilterAndRoundTrip,
                             SpendReportGroupings, WriterBatchesIntoTheStore,
-                            RetryAfterLostCommitAckCountsOnce);
+                            RetryAfterLostCommitAckCountsOnce, MigrationThreeKeepsOldRowsAndIdempotency);
 
 }  // namespace llmux::store::testing
