@@ -54,6 +54,7 @@ struct Tenancy {
   std::unique_ptr<store::Store> store;
   tenancy::Directory directory;
   std::unique_ptr<store::SpendWriter> spend_writer;
+  store::StoreHealth store_health;  // before store_thread, whose idle hook writes it
   std::unique_ptr<store::StoreThread> store_thread;
   pricing::PriceBook prices;
   tenancy::RateLimiter rate_limiter;
@@ -100,10 +101,26 @@ int run(const app::Options& options) {
     }
     tenancy.spend_writer = std::make_unique<store::SpendWriter>(*tenancy.store);
     tenancy.spend_writer->start();
+    // Every half second the store thread checks the database (for readiness) and picks up other
+    // instances' key changes: the bound on how stale another instance's cache can be.
     tenancy.store_thread = std::make_unique<store::StoreThread>(
-        *tenancy.store, std::chrono::seconds(1),
-        [&directory = tenancy.directory, next_reset = std::chrono::steady_clock::time_point{}](
-            store::Store& store) mutable {
+        *tenancy.store, std::chrono::milliseconds(500),
+        [&directory = tenancy.directory, &health = tenancy.store_health,
+         next_reset = std::chrono::steady_clock::time_point{}, was_reachable = true](store::Store& store) mutable {
+          health.check_started(std::chrono::steady_clock::now());
+          const store::Status reachable = store.ping();
+          health.check_finished(std::chrono::steady_clock::now(), reachable.ok(),
+                                reachable ? std::string() : reachable.error().message);
+          if (reachable.ok() != was_reachable) {
+            was_reachable = reachable.ok();
+            if (was_reachable) {
+              LLMUX_INFO("store: the database answers again; queued spend is being written");
+            } else {
+              LLMUX_WARN("store: the database is unreachable (" + reachable.error().message +
+                         "); known keys keep working, spend waits in its queue");
+            }
+          }
+          if (!reachable) return;  // retried next tick
           // Budget windows that ended start over in the store too (LiteLLM's reset job, once a
           // minute here); the reset bumps the change version, so the refresh below reloads.
           if (std::chrono::steady_clock::now() >= next_reset) {
@@ -120,7 +137,7 @@ int run(const app::Options& options) {
     tenancy.store_thread->start();
     state->tenants = std::make_shared<gateway::TenantServices>(gateway::TenantServices{
         tenancy.directory, *tenancy.store_thread, *tenancy.spend_writer, tenancy.prices, tenancy.rate_limiter,
-        tenancy.budget_ledger, store_name});
+        tenancy.budget_ledger, store_name, &tenancy.store_health});
     LLMUX_INFO("store: " + store_name + " (" + std::to_string(tenancy.directory.key_count()) + " keys)");
   } else if (!store::effective_database_url(store_settings).empty() || options.db_path) {
     std::cerr << "llmux: cannot open the store " << store_name << ": " << opened.error().message << "\n";
