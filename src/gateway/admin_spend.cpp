@@ -79,7 +79,8 @@ asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::Inbound
 namespace {
 
 // The rows of a report, read page by page so a long range never asks the store for more than one
-// page at once; call ids already seen are skipped, in case a row written meanwhile shifts a page.
+// page at once; rows already seen (by their idempotency key, start time and call id) are skipped,
+// in case a row written meanwhile shifts a page.
 store::Result<boost::json::array> build_report(store::Store& store, SpendReportShape shape,
                                                store::SpendLogFilter filter) {
   store::TeamFilter teams_filter;
@@ -97,7 +98,7 @@ store::Result<boost::json::array> build_report(store::Store& store, SpendReportS
     auto page = store.spend_logs(filter);
     if (!page) return page.error();
     for (const auto& row : page.value()) {
-      if (seen.insert(row.call_id).second) builder.add(row);
+      if (seen.insert(std::to_string(row.start_time) + ' ' + row.call_id).second) builder.add(row);
     }
     if (static_cast<std::int64_t>(page.value().size()) < filter.limit) break;
   }

@@ -1,5 +1,9 @@
 #include "gateway/call_accounting.hpp"
 
+#include <algorithm>
+
+#include "api/json_scan.hpp"
+#include "router/fallbacks.hpp"
 #include "tenancy/litellm_wording.hpp"
 #include "tenancy/store_mapping.hpp"
 
@@ -30,13 +34,16 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   const auto now = tenancy::Clock::now();
 
   double cost = 0;
-  if (outcome.success && outcome.deployment && outcome.usage.known) {
+  // A stream that broke after it started is a failure, yet the tokens it reported were used:
+  // they are priced and charged like a success's.
+  if (outcome.deployment && outcome.usage.known) {
     pricing::Usage usage{outcome.usage.prompt_tokens, outcome.usage.completion_tokens,
-                         outcome.usage.cached_tokens, 0};
+                         outcome.usage.cached_tokens, outcome.usage.cache_write_tokens};
     const auto priced = tenants_.prices.cost(*outcome.deployment, usage);
     cost = priced.usd;
     // LiteLLM omits the header when it cannot price the model (reference §7).
-    if (priced.known) headers.emplace_back("x-litellm-response-cost", tenancy::wording::python_float(cost));
+    if (priced.known && outcome.success)
+      headers.emplace_back("x-litellm-response-cost", tenancy::wording::python_float(cost));
   }
   if (caller_ && admission_)
     settle_call(tenants_, *caller_, *admission_, outcome.usage, cost, outcome.success, now);
@@ -59,6 +66,7 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   row.prompt_tokens = outcome.usage.prompt_tokens;
   row.completion_tokens = outcome.usage.completion_tokens;
   row.cached_tokens = outcome.usage.cached_tokens;
+  row.cache_write_tokens = outcome.usage.cache_write_tokens;
   row.cost = cost;
   row.status = outcome.success ? "success" : "failure";
   row.start_time = tenancy::to_millis(started_);
@@ -68,13 +76,58 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   return headers;
 }
 
-TenantGate gate_call(const SharedState& shared, const TenantCaller* caller,
-                     std::string_view requested_model) {
+std::int64_t estimated_prompt_tokens(const api::RequestView& view) {
+  std::size_t bytes = 0;
+  for (const auto& member : view.members) {
+    for (std::string_view key : {"messages", "prompt", "input", "system", "tools", "functions"}) {
+      if (api::key_equals(member.key_raw, key)) bytes += member.value(view.body).size();
+    }
+  }
+  return static_cast<std::int64_t>((bytes + 3) / 4);
+}
+
+double estimated_call_cost(const SharedState& shared, const api::RequestView& view, api::Endpoint endpoint,
+                           std::string_view routed_model) {
+  if (!shared.tenants) return 0;
+  const std::int64_t prompt_tokens = estimated_prompt_tokens(view);
+  std::optional<std::int64_t> completion_tokens;
+  if (endpoint == api::Endpoint::embeddings) {
+    completion_tokens = 0;
+  } else {
+    for (std::string_view key : {"max_completion_tokens", "max_tokens"}) {
+      const auto value = api::find_member(view.body, key);
+      const auto limit = value ? api::decode_int64(*value) : std::nullopt;
+      if (limit && *limit >= 0) {
+        completion_tokens = *limit;
+        break;
+      }
+    }
+  }
+  // The deployment is chosen only after admission (and may change with retries and fallbacks), so
+  // the reservation assumes the dearest one the call can reach: a burst then cannot overshoot the
+  // budget whichever deployments end up serving it. The price is that a key close to its budget
+  // is refused a call a cheaper deployment could still have served.
+  double dearest = 0;
+  for (const auto& group : router::reachable_groups(*shared.router, overrides_from(view), routed_model)) {
+    for (const config::Deployment* deployment : shared.router->group(group)) {
+      const auto found = shared.tenants->prices.for_deployment(*deployment);
+      if (!found.known) continue;
+      dearest = std::max(dearest, pricing::estimate_cost(found.price, prompt_tokens, completion_tokens));
+    }
+  }
+  return dearest;
+}
+
+TenantGate gate_call(const SharedState& shared, const TenantCaller* caller, const api::RequestView& view,
+                     api::Endpoint endpoint, std::string_view requested_model) {
   TenantGate gate;
   gate.model = std::string(requested_model);
   if (!caller || !shared.tenants) return gate;
-  auto admitted =
-      admit_call(*shared.tenants, *caller, requested_model, tenancy::Clock::now(), gate.denial_headers);
+  const CostEstimator estimate = [&shared, &view, endpoint](std::string_view routed_model) {
+    return estimated_call_cost(shared, view, endpoint, routed_model);
+  };
+  auto admitted = admit_call(*shared.tenants, *caller, requested_model, tenancy::Clock::now(),
+                             gate.denial_headers, estimate);
   if (auto* denial = std::get_if<tenancy::Denial>(&admitted)) {
     gate.denial = std::move(*denial);
     if (gate.denial->retry_after && gate.denial_headers.empty())
@@ -89,7 +142,7 @@ TenantGate gate_call(const SharedState& shared, const TenantCaller* caller,
 std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const TenantCaller* caller,
                                                 CallRequest& call, std::string_view model) {
   if (!caller) return std::nullopt;  // the master key routes as before
-  auto filter = tag_filter(*caller, *shared.router, call.group, model);
+  auto filter = tag_filter(*caller, *shared.router, call.group, model, call.view->tags);
   if (auto* denial = std::get_if<tenancy::Denial>(&filter)) return std::move(*denial);
   call.deployment_filter = std::move(std::get<DeploymentFilter>(filter));
   return std::nullopt;

@@ -48,9 +48,25 @@ struct TenantGate {
   std::optional<TenantAdmission> admission;
 };
 
-TenantGate gate_call(const SharedState& shared, const TenantCaller* caller, std::string_view requested_model);
+// The call is read (`view`: OpenAI-shaped, an Anthropic body already translated), not yet routed.
+TenantGate gate_call(const SharedState& shared, const TenantCaller* caller, const api::RequestView& view,
+                     api::Endpoint endpoint, std::string_view requested_model);
 
-// Tag routing for the call's group (call.group set): sets call.deployment_filter, or the Denial.
+// What a call is likely to cost before it runs, for its budget reservation: prompt tokens
+// estimated from the body's size, plus its max_tokens / max_completion_tokens (or
+// pricing::kDefaultCompletionEstimate; none for embeddings), priced at the most expensive
+// deployment of every group the call may reach (its group and, transitively, its fallbacks).
+// Unpriced deployments count as 0, as their calls are logged at cost 0.
+double estimated_call_cost(const SharedState& shared, const api::RequestView& view, api::Endpoint endpoint,
+                           std::string_view routed_model);
+
+// Prompt tokens a body is likely to hold: about four bytes per token over the members that carry
+// the prompt (messages, prompt, input, system, tools, functions) — JSON punctuation included, so
+// it leans high for English text, which is the side a budget reservation should err on.
+std::int64_t estimated_prompt_tokens(const api::RequestView& view);
+
+// Tag routing for the call's group (call.group and call.view set): sets call.deployment_filter, or
+// the Denial.
 std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const TenantCaller* caller,
                                                 CallRequest& call, std::string_view model);
 

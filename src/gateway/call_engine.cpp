@@ -22,17 +22,6 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, seconds) * 1000.0));
 }
 
-router::RequestOverrides overrides_from(const api::RequestView& view) {
-  router::RequestOverrides overrides;
-  overrides.num_retries = view.num_retries;
-  overrides.fallbacks = view.fallbacks;
-  overrides.context_window_fallbacks = view.context_window_fallbacks;
-  overrides.content_policy_fallbacks = view.content_policy_fallbacks;
-  overrides.disable_fallbacks = view.disable_fallbacks;
-  overrides.max_fallbacks = view.max_fallbacks;
-  return overrides;
-}
-
 // LiteLLM's mock_testing_* flags fail the requested group, so its fallbacks are exercised.
 std::optional<AttemptFailure> mock_testing_failure(const api::RequestView& view, std::string_view group) {
   using router::ErrorKind;
@@ -68,27 +57,38 @@ providers::Provider* provider_for(WorkerResources& worker, const config::Deploym
   return &worker.openai_compatible;
 }
 
+// How a stream that reached the client ended: it decides the spend row's status, and whether the
+// deployment is to blame.
+enum class StreamEnd {
+  completed,       // the upstream finished it
+  upstream_broke,  // the upstream failed after bytes reached the client: ended with an error event
+  client_gone,     // the client went away; the upstream was cancelled, and is not to blame
+};
+
 // Streams an answer whose first piece is already in hand. Once bytes have reached the client, a
 // failure can no longer be failed over (DESIGN decision 5): it ends the stream with an error event.
-asio::awaitable<void> relay_stream(providers::StreamSource& stream, providers::StreamPiece first,
-                                   net::ResponseWriter& writer, net::HeaderList headers, const SharedState& shared,
-                                   const config::Deployment& deployment, const ClientWire& wire) {
+asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, providers::StreamPiece first,
+                                        net::ResponseWriter& writer, net::HeaderList headers,
+                                        const SharedState& shared, const config::Deployment& deployment,
+                                        const ClientWire& wire) {
   for (auto& header : stream.upstream_headers()) headers.push_back(std::move(header));
   providers::StreamPiece piece = std::move(first);
   // The head travels with the first piece; the last piece travels with the end of the body.
   if (piece.finished && !piece.failure) {
-    if (co_await writer.begin_stream(200, headers, "text/event-stream")) co_await writer.end_stream(piece.bytes);
-    co_return;
+    const bool started = co_await writer.begin_stream(200, headers, "text/event-stream");
+    if (!started) co_return StreamEnd::client_gone;
+    const bool ended = co_await writer.end_stream(piece.bytes);
+    co_return ended ? StreamEnd::completed : StreamEnd::client_gone;
   }
   if (!co_await writer.begin_stream(200, headers, "text/event-stream", piece.bytes)) {
     stream.cancel();
-    co_return;
+    co_return StreamEnd::client_gone;
   }
   piece.bytes.clear();
   for (;;) {
     if (piece.failure) {
       // A client that hung up cancelled the upstream itself: that says nothing about the deployment.
-      if (writer.client_gone()) co_return;
+      if (writer.client_gone()) co_return StreamEnd::client_gone;
       shared.router->record_failure(deployment, to_router_failure(*piece.failure), Clock::now());
       LLMUX_WARN("stream from " + deployment.model_name + " [" + deployment.litellm_model +
                  "] broke after it started: " + piece.failure->message);
@@ -96,15 +96,15 @@ asio::awaitable<void> relay_stream(providers::StreamSource& stream, providers::S
         wire.append_stream_error(piece.bytes, "The upstream stream failed after it started: " + piece.failure->message);
       }
       co_await writer.end_stream(piece.bytes);
-      co_return;
+      co_return StreamEnd::upstream_broke;
     }
     if (piece.finished) {
-      co_await writer.end_stream(piece.bytes);
-      co_return;
+      const bool ended = co_await writer.end_stream(piece.bytes);
+      co_return ended ? StreamEnd::completed : StreamEnd::client_gone;
     }
     if (!piece.bytes.empty() && !co_await writer.write_chunk(piece.bytes)) {
       stream.cancel();  // the client went away: stop the upstream too
-      co_return;
+      co_return StreamEnd::client_gone;
     }
     piece = co_await stream.next();
   }
@@ -130,6 +130,17 @@ void append_accounting(CallRequest& call, const CallOutcome& outcome, net::Heade
 }
 
 }  // namespace
+
+router::RequestOverrides overrides_from(const api::RequestView& view) {
+  router::RequestOverrides overrides;
+  overrides.num_retries = view.num_retries;
+  overrides.fallbacks = view.fallbacks;
+  overrides.context_window_fallbacks = view.context_window_fallbacks;
+  overrides.content_policy_fallbacks = view.content_policy_fallbacks;
+  overrides.disable_fallbacks = view.disable_fallbacks;
+  overrides.max_fallbacks = view.max_fallbacks;
+  return overrides;
+}
 
 std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng) {
   const std::string_view given = request.header("x-litellm-call-id");
@@ -253,9 +264,12 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     net::HeaderList stream_headers = route_headers(call.call_id, plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
     stream_headers.insert(stream_headers.end(), call.extra_headers.begin(), call.extra_headers.end());
-    co_await relay_stream(*stream, std::move(first), writer, std::move(stream_headers), shared, deployment,
-                          wire);
-    if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), true});  // tenancy hook
+    const StreamEnd end = co_await relay_stream(*stream, std::move(first), writer, std::move(stream_headers),
+                                                shared, deployment, wire);
+    // tenancy hook: a stream that did not complete is a failed call, charged for the usage it
+    // reported before it ended (Anthropic reports input tokens first; OpenAI usage comes last).
+    const bool completed = end == StreamEnd::completed;
+    if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), completed});
     co_return;
   }
 

@@ -36,8 +36,10 @@ struct WorkerResources {
 
 // What accounting needs to know when a call is over (tenancy and spend stay outside the engine).
 struct CallOutcome {
-  const config::Deployment* deployment = nullptr;  // the deployment that answered; null on failure
-  providers::Usage usage;
+  // The deployment that answered; null when no attempt answered. Set with success false for a
+  // stream that started and then broke or lost its client: the call failed, yet may have used tokens.
+  const config::Deployment* deployment = nullptr;
+  providers::Usage usage;  // as the upstream reported it (a broken stream: what it reported so far)
   bool success = false;
 };
 
@@ -59,6 +61,9 @@ struct CallRequest {
 
 boost::asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& worker, CallRequest& call,
                                           net::ResponseWriter& writer);
+
+// The request's own routing controls (num_retries, fallbacks, …) as the router takes them.
+router::RequestOverrides overrides_from(const api::RequestView& view);
 
 // A new version-4 UUID, or the client's own `x-litellm-call-id` when it sent a sane one.
 std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng);

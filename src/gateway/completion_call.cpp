@@ -47,7 +47,7 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   }
   const api::RequestView& view = std::get<api::RequestView>(parsed);
   // A virtual key's aliases, model access, limits and budget come before routing.
-  TenantGate gate = gate_call(shared, caller, view.model);
+  TenantGate gate = gate_call(shared, caller, view, call.endpoint, view.model);
   if (gate.denial) {
     net::HeaderList headers = id_headers;
     headers.insert(headers.end(), gate.denial_headers.begin(), gate.denial_headers.end());

@@ -91,8 +91,21 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
     co_return;
   }
   auto& anthropic = std::get<AnthropicRequest>(parsed);
+  // Every non-Anthropic deployment sees the OpenAI translation; Anthropic ones get the original.
+  auto translated = providers::anthropic::to_openai_request(anthropic.body, anthropic.model);
+  if (auto* error = std::get_if<providers::anthropic::TranslationError>(&translated)) {
+    co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
+    co_return;
+  }
+  const std::string openai_body = with_gateway_controls(std::move(std::get<std::string>(translated)), request.body);
+  auto view = api::read_request(api::Endpoint::chat_completions, openai_body);
+  if (auto* error = std::get_if<api::RequestError>(&view)) {
+    co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
+    co_return;
+  }
   // A virtual key's aliases, model access, limits and budget come before routing.
-  TenantGate gate = gate_call(shared, caller, anthropic.model);
+  TenantGate gate = gate_call(shared, caller, std::get<api::RequestView>(view), api::Endpoint::chat_completions,
+                              anthropic.model);
   if (gate.denial) {
     net::HeaderList headers = id_headers;
     headers.insert(headers.end(), gate.denial_headers.begin(), gate.denial_headers.end());
@@ -109,18 +122,6 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
     co_return;
   }
 
-  // Every non-Anthropic deployment sees the OpenAI translation; Anthropic ones get the original.
-  auto translated = providers::anthropic::to_openai_request(anthropic.body, anthropic.model);
-  if (auto* error = std::get_if<providers::anthropic::TranslationError>(&translated)) {
-    co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
-    co_return;
-  }
-  const std::string openai_body = with_gateway_controls(std::move(std::get<std::string>(translated)), request.body);
-  auto view = api::read_request(api::Endpoint::chat_completions, openai_body);
-  if (auto* error = std::get_if<api::RequestError>(&view)) {
-    co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
-    co_return;
-  }
   call.view = &std::get<api::RequestView>(view);
   call.group = *group;
   call.client_body = request.body;

@@ -33,10 +33,15 @@ Pipeline::~Pipeline() = default;
 namespace {
 
 std::string readiness_body(const SharedState& shared) {
-  // LiteLLM reports "connected" when its database is up; llmux's store is opened at start.
-  const char* db = shared.tenants ? "connected" : "Not connected";
-  return std::string(R"({"status":"healthy","db":")") + db +
-         R"(","cache":null,"litellm_version":"llmux-)" LLMUX_VERSION R"(","success_callbacks":[]})";
+  // LiteLLM's shape. "db" comes from the store thread's last check, not a round trip here, and
+  // readiness stays "healthy" (200) while the database is away: known keys keep working from
+  // memory and spend waits in its bounded queue, so taking the gateway out of rotation would only
+  // turn a degraded service into an outage. "llmux_store" says how degraded.
+  const StoreReadiness store =
+      shared.tenants ? store_readiness(*shared.tenants) : StoreReadiness{"Not connected", "null"};
+  return R"({"status":"healthy","db":")" + store.db +
+         R"(","cache":null,"litellm_version":"llmux-)" LLMUX_VERSION R"(","success_callbacks":[],"llmux_store":)" +
+         store.detail_json + "}";
 }
 
 }  // namespace
@@ -97,19 +102,23 @@ asio::awaitable<void> Pipeline::handle(net::InboundRequest& request, net::Respon
   WorkerResources worker{io_, *pool_, *openai_compatible_, *mock_, *anthropic_, rng_};
 
   switch (route.route) {
-    case api::Route::list_models:
-      co_await writer.send(200, {}, "application/json", shared.models_json);
+    case api::Route::list_models: {
+      // A virtual key sees only what it may call; the master key (or no auth) sees every model.
+      std::string for_key;
+      if (tenant) for_key = models_list_json(models_for_key(*tenant, *shared.router));
+      co_await writer.send(200, {}, "application/json", tenant ? for_key : shared.models_json);
       co_return;
+    }
     case api::Route::get_model: {
       const std::string name(route.model_in_path);
-      if (!shared.router->resolve_group(name)) {
+      const bool visible = tenant ? key_may_use_model(*tenant, *shared.router, name)
+                                  : shared.router->resolve_group(name).has_value();
+      if (!visible) {
         co_await send_openai_error(writer, 404, "The model '" + name + "' does not exist", "invalid_request_error",
                                    "model");
         co_return;
       }
-      std::string body = R"({"id":)";
-      api::append_json_string(body, name);
-      body += R"(,"object":"model","created":1677610602,"owned_by":"openai"})";
+      const std::string body = model_json(name);
       co_await writer.send(200, {}, "application/json", body);
       co_return;
     }

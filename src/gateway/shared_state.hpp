@@ -5,6 +5,8 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "config/config.hpp"
 #include "router/router.hpp"
@@ -12,6 +14,10 @@
 namespace llmux::gateway {
 
 struct TenantServices;
+
+// GET /v1/models bodies: one model object, and the list of them (LiteLLM's shape).
+std::string model_json(std::string_view name);
+std::string models_list_json(const std::vector<std::string>& names);
 
 struct SharedState {
   explicit SharedState(config::ConfigPtr snapshot);

@@ -1,6 +1,8 @@
 #include "gateway/tenant_admission.hpp"
 
 #include <algorithm>
+#include <deque>
+#include <memory>
 #include <vector>
 
 #include "tenancy/access.hpp"
@@ -36,6 +38,60 @@ void append_limit_headers(const tenancy::RateLimitHeaders& limits, net::HeaderLi
   add("x-ratelimit-remaining-tokens", limits.remaining_tokens);
 }
 
+// Tag routing's verdict per model group, decided the first time the request's plan looks at the
+// group: the "default"-tag fallback of tenancy::tag_predicate depends on the group's whole set of
+// deployments, so a fallback group cannot reuse the requested group's decision.
+class GroupTagRules {
+ public:
+  GroupTagRules(const router::Router& router, tenancy::TagList tags)
+      : router_(router), tags_(std::move(tags)) {}
+
+  // Decides `group` (if not yet) and returns the refusal when its tags rule every deployment out.
+  std::optional<tenancy::Denial> decide(const std::string& group, std::string_view model) {
+    Verdict& verdict = verdict_for(group, model);
+    return verdict.refusal;
+  }
+
+  bool admits(const config::Deployment& deployment) {
+    const Verdict& verdict = verdict_for(deployment.model_name, deployment.model_name);
+    if (verdict.refusal) return false;
+    return !verdict.predicate || (*verdict.predicate)(deployment.tags);
+  }
+
+ private:
+  struct Verdict {
+    std::string group;
+    std::optional<tenancy::TagPredicate> predicate;  // none: the group has no tagged deployment
+    std::optional<tenancy::Denial> refusal;
+  };
+
+  Verdict& verdict_for(const std::string& group, std::string_view model) {
+    for (auto& verdict : verdicts_) {
+      if (verdict.group == group) return verdict;
+    }
+    Verdict& verdict = verdicts_.emplace_back();
+    verdict.group = group;
+    std::vector<const tenancy::TagList*> candidate_tags;
+    bool any_tagged = false;
+    for (const config::Deployment* deployment : router_.group(group)) {
+      candidate_tags.push_back(&deployment->tags);
+      any_tagged = any_tagged || !deployment->tags.empty();
+    }
+    if (!any_tagged) return verdict;
+    auto decided = tenancy::tag_predicate(model, tags_, candidate_tags);
+    if (auto* denial = std::get_if<tenancy::Denial>(&decided)) {
+      verdict.refusal = std::move(*denial);
+    } else {
+      verdict.predicate = std::get<tenancy::TagPredicate>(std::move(decided));
+    }
+    return verdict;
+  }
+
+  const router::Router& router_;
+  tenancy::TagList tags_;
+  std::deque<Verdict> verdicts_;  // few groups per request; a deque keeps references stable
+};
+
 }  // namespace
 
 std::variant<TenantCaller, tenancy::Denial> identify_key(TenantServices& tenants, std::string_view raw_key,
@@ -59,7 +115,8 @@ std::variant<TenantCaller, tenancy::Denial> identify_key(TenantServices& tenants
 std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenants, const TenantCaller& caller,
                                                           std::string_view requested_model,
                                                           tenancy::Timestamp now,
-                                                          net::HeaderList& denial_headers) {
+                                                          net::HeaderList& denial_headers,
+                                                          const CostEstimator& estimate) {
   TenantAdmission admission;
   auto access =
       tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), requested_model);
@@ -91,8 +148,14 @@ std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenant
                  const std::optional<tenancy::Timestamp>& reset_at) {
         return tenancy::BudgetedEntity{{kind, id}, &limits, spend, reset_at};
       });
-  // Estimate 0: LiteLLM's pre-call check (spend >= max_budget refuses); the real cost settles after.
-  auto reserved = tenants.budget_ledger.reserve(budgeted, 0.0, now);
+  // The call's likely cost is held against every budget until it settles to the real cost, so a
+  // burst of parallel calls cannot all pass a check made before any of them is charged (LiteLLM
+  // checks spend >= max_budget only, with an estimate of 0, and overshoots under concurrency).
+  const bool budgeted_at_all = std::any_of(budgeted.begin(), budgeted.end(), [](const auto& entity) {
+    return entity.limits->max_budget.has_value();
+  });
+  const double likely_cost = budgeted_at_all && estimate ? estimate(admission.model) : 0.0;
+  auto reserved = tenants.budget_ledger.reserve(budgeted, likely_cost, now);
   if (auto* exceeded = std::get_if<tenancy::BudgetExceeded>(&reserved)) {
     denial_headers = admission.headers;
     return exceeded->to_denial();
@@ -103,25 +166,35 @@ std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenant
 
 std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& caller,
                                                            const router::Router& router,
-                                                           const std::string& group, std::string_view model) {
-  std::vector<const config::Deployment*> members;
-  std::vector<const tenancy::TagList*> candidate_tags;
-  bool any_tagged = false;
-  for (const config::Deployment* deployment : router.group(group)) {
-    members.push_back(deployment);
-    candidate_tags.push_back(&deployment->tags);
-    any_tagged = any_tagged || !deployment->tags.empty();
+                                                           const std::string& group, std::string_view model,
+                                                           const std::vector<std::string>& request_tags) {
+  if (!router.has_tagged_deployments()) return DeploymentFilter{};
+  auto rules = std::make_shared<GroupTagRules>(
+      router, tenancy::request_tags(caller.key.get(), caller.team.get(), request_tags));
+  // The requested group is decided now: refusing it is the caller's answer (401).
+  if (auto denial = rules->decide(group, model)) return std::move(*denial);
+  // The plan calls the filter on one thread (the request's), so the shared cache needs no lock.
+  return DeploymentFilter(
+      [rules](const config::Deployment& deployment) { return rules->admits(deployment); });
+}
+
+bool key_may_use_model(const TenantCaller& caller, const router::Router& router, std::string_view name) {
+  const auto access = tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), name);
+  return !access.denial && router.resolve_group(access.model).has_value();
+}
+
+std::vector<std::string> models_for_key(const TenantCaller& caller, const router::Router& router) {
+  std::vector<std::string> names = router.listed_models();
+  if (caller.team) {
+    for (const auto& [alias, target] : caller.team->model_aliases) names.push_back(alias);
   }
-  if (!any_tagged) return DeploymentFilter{};
-  const auto tags = tenancy::request_tags(caller.key.get(), caller.team.get(), {});
-  auto decided = tenancy::tag_predicate(model, tags, candidate_tags);
-  if (auto* denial = std::get_if<tenancy::Denial>(&decided)) return std::move(*denial);
-  // Decided over this group's deployments; deployments of fallback groups are not restricted.
-  return DeploymentFilter([predicate = std::get<tenancy::TagPredicate>(std::move(decided)),
-                           members = std::move(members)](const config::Deployment& deployment) {
-    if (std::find(members.begin(), members.end(), &deployment) == members.end()) return true;
-    return predicate(deployment.tags);
-  });
+  for (const auto& [alias, target] : caller.key->aliases) names.push_back(alias);
+  std::vector<std::string> usable;
+  for (auto& name : names) {
+    if (std::find(usable.begin(), usable.end(), name) != usable.end()) continue;
+    if (key_may_use_model(caller, router, name)) usable.push_back(std::move(name));
+  }
+  return usable;
 }
 
 void settle_call(TenantServices& tenants, const TenantCaller& caller, TenantAdmission& admission,

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <variant>
+#include <vector>
 
 #include "gateway/tenant_services.hpp"
 #include "net/http_server.hpp"
@@ -38,21 +39,39 @@ struct TenantAdmission {
   net::HeaderList headers;  // x-ratelimit-* for keys with limits: sent on every answer
 };
 
-// Aliases, model access, rate limits, budget, in LiteLLM's order. A Denial's headers (Retry-After,
-// x-ratelimit-*) are returned through `denial_headers`.
+// The likely cost (USD) of the call once the key's aliases have named the model to route to.
+using CostEstimator = std::function<double(std::string_view routed_model)>;
+
+// Aliases, model access, rate limits, budget, in LiteLLM's order. The budget reserves
+// `estimate(model after aliases)` (none given: 0, LiteLLM's check) until settle_call. A Denial's
+// headers (Retry-After, x-ratelimit-*) are returned through `denial_headers`.
 std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenants, const TenantCaller& caller,
                                                           std::string_view requested_model,
                                                           tenancy::Timestamp now,
-                                                          net::HeaderList& denial_headers);
+                                                          net::HeaderList& denial_headers,
+                                                          const CostEstimator& estimate = {});
+
+// GET /v1/models for a virtual key: the names it may call that lead to a model group — the proxy's
+// listed models (groups and visible model_group_alias entries) its model access admits, then its
+// own and its team's `aliases` whose target it may use. LiteLLM filters /v1/models by the key's
+// and team's `models` the same way; listing a key's private aliases as well tells a client every
+// name that works for it. Each name once, in that order.
+std::vector<std::string> models_for_key(const TenantCaller& caller, const router::Router& router);
+
+// Whether `name` is one models_for_key lists (GET /v1/models/{name}).
+bool key_may_use_model(const TenantCaller& caller, const router::Router& router, std::string_view name);
 
 using DeploymentFilter = std::function<bool(const config::Deployment&)>;
 
-// Tag routing (tenancy/tag_routing.hpp) for a key whose group has tagged deployments: which of the
-// group's deployments the key's (and team's) tags admit. An empty filter when no deployment of the
-// group is tagged; a Denial when the tags rule every one out.
+// Tag routing (tenancy/tag_routing.hpp): which deployments the request's tags (key ∪ team ∪ the
+// body's `tags` / `metadata.tags`) admit, decided per model group as LiteLLM decides it per group
+// it routes to — the requested group now, each fallback group when the plan first looks at it.
+// An empty filter when no deployment of any group is tagged; a Denial when the tags rule out every
+// deployment of the requested group (a fallback group they rule out is simply skipped).
 std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& caller,
                                                            const router::Router& router,
-                                                           const std::string& group, std::string_view model);
+                                                           const std::string& group, std::string_view model,
+                                                           const std::vector<std::string>& request_tags = {});
 
 // The call is over: frees or charges its rate-limit slot, settles its budget, adds the cost to the
 // directory's cached spend. Runs once per admitted call, success or failure.

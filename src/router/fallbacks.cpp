@@ -1,5 +1,9 @@
 #include "router/fallbacks.hpp"
 
+#include <algorithm>
+
+#include "router/router.hpp"
+
 namespace llmux::router {
 namespace {
 
@@ -33,6 +37,32 @@ std::vector<std::string> fallback_targets(const config::RouterSettings& settings
   }
   if (!specific.empty()) return specific;
   return lookup(overrides.fallbacks, settings.fallbacks, group);
+}
+
+std::vector<std::string> reachable_groups(const Router& router, const RequestOverrides& overrides,
+                                          std::string_view group) {
+  std::vector<std::string> reached;
+  const auto start = router.resolve_group(group);
+  if (!start) return reached;
+  reached.push_back(*start);
+  if (overrides.disable_fallbacks) return reached;
+  const config::RouterSettings& settings = router.config().router;
+  // Breadth first over the fallback graph; `reached` doubles as the queue and the visited set.
+  for (std::size_t next = 0; next < reached.size(); ++next) {
+    const std::string current = reached[next];
+    const std::vector<std::string> lists[] = {
+        lookup(overrides.fallbacks, settings.fallbacks, current),
+        lookup(overrides.context_window_fallbacks, settings.context_window_fallbacks, current),
+        lookup(overrides.content_policy_fallbacks, settings.content_policy_fallbacks, current)};
+    for (const auto& targets : lists) {
+      for (const auto& name : targets) {
+        const auto target = router.resolve_group(name);
+        if (target && std::find(reached.begin(), reached.end(), *target) == reached.end())
+          reached.push_back(*target);
+      }
+    }
+  }
+  return reached;
 }
 
 }  // namespace llmux::router

@@ -26,4 +26,13 @@ std::vector<std::string> fallback_targets(const config::RouterSettings& settings
                                           const RequestOverrides& overrides, std::string_view group,
                                           std::optional<ErrorKind> last_failure);
 
+class Router;
+
+// Every group a request for `group` may end up on: the group itself first, then each group any
+// fallback list (generic, context-window, content-policy; request overrides replacing config rules)
+// can lead to, transitively, resolved to canonical names, each once. Empty for an unknown group;
+// just the group with disable_fallbacks. Used to bound what a call may cost before it is planned.
+std::vector<std::string> reachable_groups(const Router& router, const RequestOverrides& overrides,
+                                          std::string_view group);
+
 }  // namespace llmux::router

@@ -11,6 +11,7 @@ Router::Router(config::ConfigPtr config) : config_(std::move(config)) {
     auto [it, inserted] = groups_.try_emplace(deployment.model_name);
     if (inserted) group_names_.push_back(deployment.model_name);
     it->second.push_back(&deployment);
+    has_tagged_deployments_ = has_tagged_deployments_ || !deployment.tags.empty();
   }
   health_ = std::make_unique<DeploymentHealth>(*config_);
 }

@@ -39,6 +39,8 @@ class Router {
   std::vector<std::string> listed_models() const;
   // The group's deployments in config order; empty if unknown.
   std::span<const config::Deployment* const> group(std::string_view name) const;
+  // Whether any deployment carries `tags`: without any, tag routing has nothing to decide.
+  bool has_tagged_deployments() const { return has_tagged_deployments_; }
 
   // Live health, thread-safe and lock-free (atomics), called from any worker thread.
   void record_success(const config::Deployment& deployment, TimePoint now);
@@ -55,6 +57,7 @@ class Router {
   std::vector<std::string> group_names_;  // config order of first appearance
   std::map<std::string, std::vector<const config::Deployment*>, std::less<>> groups_;
   std::unique_ptr<DeploymentHealth> health_;
+  bool has_tagged_deployments_ = false;
 };
 
 }  // namespace llmux::router

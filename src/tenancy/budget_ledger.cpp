@@ -49,16 +49,22 @@ bool apply_budget_reset(double& spend, std::optional<Timestamp>& reset_at,
 std::string BudgetExceeded::message() const {
   const std::string current = wording::python_float(spend + reserved);
   const std::string max = wording::python_float(max_budget);
+  // When only this call's estimate does not fit, "Current cost" is still under the budget: the
+  // estimate is the figure that explains the refusal.
+  const std::string estimated = spend + reserved < max_budget
+                                    ? ", Estimated cost of this call: " + wording::python_float(estimate)
+                                    : std::string();
   switch (kind) {
     case EntityKind::team:
       return "Budget has been exceeded! Team=" + entity_id + " Current cost: " + current +
-             ", Max budget: " + max;
+             ", Max budget: " + max + estimated;
     case EntityKind::user:
-      return "ExceededBudget: User=" + entity_id + " over budget. Spend=" + current + ", Budget=" + max;
+      return "ExceededBudget: User=" + entity_id + " over budget. Spend=" + current + ", Budget=" + max +
+             estimated;
     case EntityKind::key:
       break;
   }
-  return "Budget has been exceeded! Current cost: " + current + ", Max budget: " + max;
+  return "Budget has been exceeded! Current cost: " + current + ", Max budget: " + max + estimated;
 }
 
 Denial BudgetExceeded::to_denial(const DenialStatuses& statuses) const {

@@ -62,6 +62,8 @@ struct BudgetExceeded {
   //   key:  "Budget has been exceeded! Current cost: 10.5, Max budget: 10.0"
   //   team: "Budget has been exceeded! Team=<id> Current cost: 10.5, Max budget: 10.0"
   //   user: "ExceededBudget: User=<id> over budget. Spend=10.5, Budget=10.0"
+  // followed by ", Estimated cost of this call: 0.2" when current cost is under the budget and
+  // only this call's estimate would pass it (llmux reserves estimates; LiteLLM does not).
   std::string message() const;
   // statuses.budget_exceeded (400 by default), type "budget_exceeded".
   Denial to_denial(const DenialStatuses& statuses = {}) const;

@@ -143,15 +143,37 @@ test('rpm_limit: the request past the limit is a 429 with Retry-After and x-rate
   assert.match(refused.json.error.message, /Rate limit exceeded for api_key/);
 });
 
-test('cost header on answers; budget_exceeded (400) once spend reaches max_budget', async () => {
-  const { json: made } = await admin('POST', '/key/generate', { max_budget: 0.0000001 });
-  const first = await raw(made.key, 'gpt-allowed');
-  assert.equal(first.status, 200);
-  assert.ok(Number(first.headers.get('x-litellm-response-cost')) > 0);
-  const second = await raw(made.key, 'gpt-allowed');
-  assert.equal(second.status, 400);
-  assert.equal(second.json.error.type, 'budget_exceeded');
-  assert.match(second.json.error.message, /Budget has been exceeded! Current cost: .*, Max budget: /);
+test('cost header on answers; budget_exceeded (400) once spend plus the next call\'s estimate passes max_budget', async () => {
+  // gpt-allowed costs 1e-6 in, 2e-6 out. With max_tokens 10 a call reserves about 3e-5 (its
+  // prompt estimated from the body, 10 output tokens) and really costs 1.5e-5 (the mock's usage).
+  const { json: made } = await admin('POST', '/key/generate', { max_budget: 0.00005 });
+  const call = async () => {
+    const response = await fetch(`${llmux.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${made.key}` },
+      body: JSON.stringify({ model: 'gpt-allowed', messages: simpleMessages, max_tokens: 10 }),
+    });
+    return { status: response.status, headers: response.headers, json: await response.json() };
+  };
+  let spent = 0;
+  let refused = null;
+  for (let i = 0; i < 10 && !refused; i += 1) {
+    const answer = await call();
+    if (answer.status === 200) {
+      const cost = Number(answer.headers.get('x-litellm-response-cost'));
+      assert.ok(cost > 0);
+      spent += cost;
+    } else {
+      refused = answer;
+    }
+  }
+  assert.ok(spent > 0, 'the first calls fit the budget');
+  assert.ok(refused, 'a call whose estimate does not fit is refused');
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json.error.type, 'budget_exceeded');
+  assert.match(refused.json.error.message,
+    /^Budget has been exceeded! Current cost: [\d.e-]+, Max budget: 5e-05, Estimated cost of this call: [\d.e-]+$/);
+  assert.ok(spent <= 0.00005, `spent ${spent} stays within the budget`);
 });
 
 test('blocked keys are refused; spend shows in /key/info and /spend/logs, also after a restart', async () => {
@@ -201,7 +223,7 @@ test('tag routing: the tags of a key pin it to the deployments carrying them; no
 test('teams and users: the models of a team bound its keys; info lists the keys; spend report groups', async () => {
   const team = await admin('POST', '/team/new', { team_alias: 'blue', models: ['gpt-allowed'] });
   assert.equal(team.status, 200, team.text);
-  const user = await admin('POST', '/user/new', { user_email: 'a@example.com' });
+  const user = await admin('POST', '/user/new', { user_email: 'a@example.com', auto_create_key: false });
   assert.equal(user.status, 200, user.text);
   const { json: made } = await admin('POST', '/key/generate', {
     team_id: team.json.team_id, user_id: user.json.user_id,
@@ -213,12 +235,13 @@ test('teams and users: the models of a team bound its keys; info lists the keys;
   assert.deepEqual(info.json.keys, [made.token]);
   const userInfo = await admin('GET', `/user/info?user_id=${user.json.user_id}`);
   assert.deepEqual(userInfo.json.keys, [made.token]);
-  await waitFor(async () => {
+  // LiteLLM's report shape: one entry per day, its teams with their total spend.
+  const teamSpend = async () => {
     const report = await admin('GET', '/global/spend/report?group_by=team');
-    return report.json.some((row) => row.group === team.json.team_id && row.requests >= 1);
-  });
-  const report = await admin('GET', '/global/spend/report?group_by=team');
-  assert.ok(report.json.some((row) => row.group === team.json.team_id && row.spend > 0));
+    const teams = report.json.flatMap((day) => day.teams ?? []);
+    return teams.find((row) => row.team_id === team.json.team_id)?.total_spend ?? 0;
+  };
+  assert.ok(await waitFor(async () => (await teamSpend()) > 0), 'the team\'s spend is reported');
   const deleted = await admin('POST', '/team/delete', { team_ids: [team.json.team_id] });
   assert.deepEqual(deleted.json.deleted_teams, [team.json.team_id]);
 });

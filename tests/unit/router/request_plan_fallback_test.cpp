@@ -253,5 +253,29 @@ TEST(FallbackTargets, LookupByKind) {
   EXPECT_TRUE(fallback_targets(s, empty_list, "A", ErrorKind::internal).empty());
 }
 
+TEST(ReachableGroups, FollowsEveryFallbackListTransitivelyOnce) {
+  auto c = five_groups();
+  c.router.fallbacks = {rule("A", {"B"}), rule("B", {"C", "A"})};
+  c.router.context_window_fallbacks = {rule("A", {"A-large"})};
+  c.router.content_policy_fallbacks = {rule("C", {"D"})};
+  Fixture fx(std::move(c));
+  EXPECT_EQ(reachable_groups(fx.router, {}, "A"), (Ids{"A", "B", "A-large", "C", "D"}));
+  EXPECT_EQ(reachable_groups(fx.router, {}, "E"), (Ids{"E"}));
+  EXPECT_TRUE(reachable_groups(fx.router, {}, "nope").empty());
+}
+
+TEST(ReachableGroups, RequestListsReplaceRulesAndDisableStopsAtTheGroup) {
+  auto c = five_groups();
+  c.router.fallbacks = {rule("*", {"B"})};
+  Fixture fx(std::move(c));
+  RequestOverrides own;
+  own.fallbacks = Ids{"E", "unknown"};
+  EXPECT_EQ(reachable_groups(fx.router, own, "A"), (Ids{"A", "E"}));
+  EXPECT_EQ(reachable_groups(fx.router, {}, "A"), (Ids{"A", "B"}));
+  RequestOverrides off;
+  off.disable_fallbacks = true;
+  EXPECT_EQ(reachable_groups(fx.router, off, "A"), (Ids{"A"}));
+}
+
 }  // namespace
 }  // namespace llmux::router

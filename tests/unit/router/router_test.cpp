@@ -31,6 +31,13 @@ TEST(Router, GroupsListDeploymentsInConfigOrder) {
   EXPECT_TRUE(fx.router.group("unknown").empty());
 }
 
+TEST(Router, KnowsWhetherAnyDeploymentIsTagged) {
+  EXPECT_FALSE(Fixture(groups_and_aliases()).router.has_tagged_deployments());
+  auto tagged = groups_and_aliases();
+  tagged.deployments.back().tags = {"premium"};
+  EXPECT_TRUE(Fixture(std::move(tagged)).router.has_tagged_deployments());
+}
+
 TEST(Router, ResolvesGroupsAndAliases) {
   Fixture fx(groups_and_aliases());
   EXPECT_EQ(fx.router.resolve_group("llama"), "llama");

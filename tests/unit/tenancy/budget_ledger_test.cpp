@@ -46,7 +46,9 @@ TEST(BudgetLedger, RefusesWhenTheEstimateWouldPassTheBudget) {
   auto r = reserve_one(ledger, key_entity(l, 9.5), 1.0);
   ASSERT_TRUE(std::holds_alternative<BudgetExceeded>(r));
   const auto& e = std::get<BudgetExceeded>(r);
-  EXPECT_EQ(e.message(), "Budget has been exceeded! Current cost: 9.5, Max budget: 10.0");
+  // Under the budget, the estimate is the figure that explains the refusal.
+  EXPECT_EQ(e.message(),
+            "Budget has been exceeded! Current cost: 9.5, Max budget: 10.0, Estimated cost of this call: 1.0");
   const Denial d = e.to_denial();
   EXPECT_EQ(d.status, 400);
   EXPECT_EQ(d.type, "budget_exceeded");
