@@ -30,6 +30,10 @@ class SseParser {
 
   void feed(std::string_view bytes, std::vector<SseEvent>& out);
 
+  // Hands back a dispatched event's data string once the caller is done with it: the next
+  // event's data reuses its capacity instead of allocating (a stream dispatches one per chunk).
+  void recycle(std::string&& data);
+
   // Bytes or fields are pending that no blank line has dispatched yet: a stream that ends
   // now was cut off mid-event. Comment lines alone do not count.
   bool has_partial() const { return !line_.empty() || in_event_; }

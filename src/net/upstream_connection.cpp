@@ -18,6 +18,7 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cerrno>
+#include <cstring>
 #include <variant>
 
 #include "net/upstream_origin.hpp"
@@ -37,8 +38,11 @@ using TlsStream = ssl::stream<beast::tcp_stream>;
 namespace {
 
 constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
-// One read's worth: the largest TLS record, and plenty for a streamed chunk.
-constexpr std::size_t kReadSize = 16 * 1024;
+// How much one read asks for. A stream's chunks are a few hundred bytes, and a held stream
+// keeps its buffer for its whole life, so start small; a read that fills the space doubles it
+// for the next (a large answer then moves in large reads), up to the largest TLS record.
+constexpr std::size_t kMinReadSize = 4 * 1024;
+constexpr std::size_t kMaxReadSize = 16 * 1024;
 
 enum class Phase { connect, tls_handshake, send, head, body };
 
@@ -132,6 +136,7 @@ struct UpstreamConnection::Impl {
   UpstreamResponseHead head;
   std::string_view piece;
   std::optional<ResponseParser> parser;
+  std::size_t read_size = kMinReadSize;
   Phase phase = Phase::connect;
   std::chrono::steady_clock::time_point idle_since{};
   unsigned responses_done = 0;
@@ -144,11 +149,16 @@ struct UpstreamConnection::Impl {
 };
 
 asio::awaitable<error_code> UpstreamConnection::Impl::read_more(Deadline deadline) {
-  const auto space = buffer.prepare(kReadSize);
+  // Unparsed bytes (a partial chunk header) count against the read, so the buffer does not
+  // creep past read_size a few bytes at a time; a long head still grows it.
+  const std::size_t pending = buffer.size();
+  const std::size_t want = pending < read_size / 2 ? read_size - pending : read_size;
+  const auto space = buffer.prepare(want);
   set_deadline(tcp(), deadline);
   auto [ec, n] = co_await with_stream([&](auto& s) { return s.async_read_some(space, kTuple); });
   buffer.commit(n);
   if (n > 0) got_response_bytes = true;
+  if (n == want && read_size < kMaxReadSize) read_size *= 2;
   co_return ec;
 }
 
@@ -315,6 +325,23 @@ std::optional<std::uint64_t> UpstreamConnection::content_length() const {
   return length ? std::optional<std::uint64_t>(*length) : std::nullopt;
 }
 
+namespace {
+
+// Appends `next` to `gathered`, moving its bytes down so the two are contiguous. Both are views
+// into the same read buffer, `next` after `gathered` with only chunk framing between them, and
+// every byte up to the end of `next` is already parsed: nothing live is overwritten.
+void gather(std::string_view& gathered, std::string_view next) {
+  if (gathered.empty()) {
+    gathered = next;
+    return;
+  }
+  char* end = const_cast<char*>(gathered.data() + gathered.size());
+  if (next.data() != end) std::memmove(end, next.data(), next.size());
+  gathered = std::string_view(gathered.data(), gathered.size() + next.size());
+}
+
+}  // namespace
+
 asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Deadline deadline,
                                                                              std::string_view& piece) {
   Impl& c = *impl_;
@@ -324,11 +351,13 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
   if (c.cancelled || c.broken) co_return c.fail(asio::error::operation_aborted, cs);
   if (c.parser->is_done()) co_return std::nullopt;
   for (;;) {
-    if (c.buffer.size() > 0) {
+    // Parse everything already buffered: several chunks that came in one read leave as one
+    // piece (one write to the client), but a complete chunk never waits for bytes not yet here.
+    while (c.buffer.size() > 0 && !c.parser->is_done()) {
       c.piece = {};
       error_code parse_ec;
       const std::size_t used = c.parser->put(c.buffer.data(), parse_ec);
-      c.buffer.consume(used);  // only advances a pointer: c.piece stays valid until the next prepare()
+      c.buffer.consume(used);  // only advances a pointer: the bytes stay put until the next prepare()
       if (parse_ec && parse_ec != http::error::need_more) {
         c.broken = true;
         error_code ignored;
@@ -337,15 +366,11 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
                                 "malformed response body from " + c.origin.label + ": " + parse_ec.message(),
                                 true};
       }
-      if (!parse_ec) {
-        if (c.parser->is_done()) ++c.responses_done;
-        if (!c.piece.empty() || c.parser->is_done()) {
-          piece = c.piece;
-          co_return std::nullopt;
-        }
-        if (used > 0) continue;  // a chunk header or the like: keep parsing what we have
-      }
+      if (!c.piece.empty()) gather(piece, c.piece);
+      if (c.parser->is_done()) ++c.responses_done;
+      if (parse_ec || used == 0) break;  // the rest is a partial chunk header: needs more bytes
     }
+    if (!piece.empty() || c.parser->is_done()) co_return std::nullopt;
     error_code ec = co_await c.read_more(deadline);
     if (!ec) continue;
     if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {

@@ -27,6 +27,7 @@ void take_usage(std::string_view data, Usage& usage) {
   if (input || cache_read || cache_write) {
     usage.prompt_tokens = input + cache_read + cache_write;
     usage.cached_tokens = cache_read;
+    usage.cache_write_tokens = cache_write;
   }
   if (const std::int64_t output = int_at(usage_json, "output_tokens")) usage.completion_tokens = output;
   usage.known = true;
@@ -50,7 +51,8 @@ void AnthropicStream::cancel() {
 Usage AnthropicStream::usage() const {
   if (!translator_) return passthrough_usage_;
   const auto u = translator_->usage();
-  return Usage{u.prompt_tokens(), u.completion_tokens(), u.cache_read_input_tokens, true};
+  return Usage{u.prompt_tokens(), u.completion_tokens(), u.cache_read_input_tokens, true,
+               u.cache_creation_input_tokens};
 }
 
 void AnthropicStream::on_event(const net::SseEvent& event, StreamPiece& piece) {
@@ -76,7 +78,10 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
     }
     events_.clear();
     parser_.feed(std::get<std::string_view>(read), events_);
-    for (const auto& event : events_) on_event(event, piece);
+    for (auto& event : events_) {
+      on_event(event, piece);
+      parser_.recycle(std::move(event.data));
+    }
     if (upstream_error_) {
       // Anthropic reports overloads mid-stream as an `error` event. The translator (or the
       // pass-through) already framed it for the client.

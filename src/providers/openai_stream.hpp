@@ -29,7 +29,7 @@ class OpenAiStreamFilter {
   const Usage& usage() const { return usage_; }
 
  private:
-  void on_event(const net::SseEvent& event, std::string& client_bytes);
+  void on_event(net::SseEvent& event, std::string& client_bytes);  // may edit event.data in place
 
   bool client_wants_usage_;
   bool saw_done_ = false;

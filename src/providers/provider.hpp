@@ -34,6 +34,10 @@ struct Usage {
   std::int64_t completion_tokens = 0;
   std::int64_t cached_tokens = 0;
   bool known = false;
+  // Prompt tokens written to the prompt cache (Anthropic `cache_creation_input_tokens`), billed at
+  // the cache-write price; like cached_tokens, part of prompt_tokens. Last, so that positional
+  // initialisers written before it stay valid.
+  std::int64_t cache_write_tokens = 0;
 };
 
 struct AttemptFailure {

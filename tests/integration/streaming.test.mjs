@@ -151,6 +151,9 @@ test('stream_options.include_usage: true ends with a usage-only chunk before [DO
   const usageChunks = events.filter(isUsageOnly);
   assert.equal(usageChunks.length, 1, JSON.stringify(events.map((e) => e.data)));
   assert.equal(events.at(-2), usageChunks[0], 'the usage chunk should come right before [DONE]');
+  const contentChunks = events.filter((e) => e.json && !isUsageOnly(e));
+  assert.ok(contentChunks.length > 0);
+  for (const chunk of contentChunks) assert.equal(chunk.json.usage, null, `asked for: kept as sent: ${chunk.data}`);
   const { usage } = usageChunks[0].json;
   for (const field of ['prompt_tokens', 'completion_tokens', 'total_tokens']) {
     assert.equal(typeof usage[field], 'number', `usage.${field}: ${JSON.stringify(usage)}`);
@@ -165,6 +168,8 @@ test('without include_usage the client gets no usage chunk, though llmux asked t
   assert.ok(isDone(events.at(-1)));
   assert.deepEqual(events.filter(isUsageOnly).map((e) => e.data), []);
   assert.ok(!events.some((e) => e.json?.usage), 'a chunk carries usage the client did not ask for');
+  const withUsageKey = events.filter((e) => e.json && 'usage' in e.json).map((e) => e.data);
+  assert.deepEqual(withUsageKey, [], 'the "usage": null that include_usage adds reached the client');
 
   const requests = await mock.requests();
   assert.equal(requests.length, 1, JSON.stringify(requests));

@@ -174,6 +174,52 @@ TEST(SseParser, AcceptsAllLineEndings) {
   EXPECT_EQ(events[3].data, "mixed");
 }
 
+TEST(SseParser, LoneCrBeforeTheNextLfEndsTheLine) {
+  // The line-break search looks for '\n' first: a '\r' earlier in the text must still win.
+  const auto events = parse_whole("data: a\rdata: b\n\ndata: c\r\rdata: d\n\n");
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].data, "a\nb");
+  EXPECT_EQ(events[1].data, "c");
+  EXPECT_EQ(events[2].data, "d");
+  SseParser parser;
+  std::vector<SseEvent> tail;
+  parser.feed("data: e\r", tail);  // a CR with no LF anywhere after it in this feed
+  parser.feed("data: f\n\n", tail);
+  ASSERT_EQ(tail.size(), 1u);
+  EXPECT_EQ(tail[0].data, "e\nf");
+}
+
+TEST(SseParser, ManyEventsInOneFeedAndALineAcrossFeeds) {
+  SseParser parser;
+  std::vector<SseEvent> events;
+  const std::string long_value(5000, 'x');
+  parser.feed("data: 1\n\ndata: 2\r\n\r\nevent: e\ndata: 3\n\ndata: " + long_value.substr(0, 1234), events);
+  ASSERT_EQ(events.size(), 3u);
+  EXPECT_EQ(events[0].data, "1");
+  EXPECT_EQ(events[1].data, "2");
+  EXPECT_EQ(events[2].event, "e");
+  EXPECT_EQ(events[2].data, "3");
+  parser.feed(long_value.substr(1234) + "\n\n", events);
+  ASSERT_EQ(events.size(), 4u);
+  EXPECT_EQ(events[3].data, long_value);
+  EXPECT_EQ(events[3].event, "") << "an event type applies to one event";
+}
+
+TEST(SseParser, RecycledDataBufferIsReusedForTheNextEvent) {
+  SseParser parser;
+  std::vector<SseEvent> events;
+  const std::string payload(200, 'p');
+  parser.feed("data: " + payload + "\n\n", events);
+  ASSERT_EQ(events.size(), 1u);
+  const char* storage = events[0].data.data();
+  parser.recycle(std::move(events[0].data));
+  events.clear();
+  parser.feed("data: second\n\n", events);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].data, "second");
+  EXPECT_EQ(events[0].data.data(), storage) << "the recycled buffer should carry the next event";
+}
+
 TEST(SseParser, CrLfSplitAcrossFeedsIsOneLineEnd) {
   SseParser parser;
   std::vector<SseEvent> events;

@@ -143,6 +143,96 @@ TEST(UpstreamClient, ChunkedPiecesArriveAsSent) {
       });
 }
 
+TEST(UpstreamClient, ChunksThatArriveTogetherLeaveAsOnePiece) {
+  asio::io_context io;
+  Signal got_batch(io);
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    if (!co_await c.read_request()) co_return;
+    // One write: the head and three events, each in its own chunk.
+    co_await c.write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" +
+                     chunk("data: one\n\n") + chunk("data: two\n\n") + chunk("data: three\n\n"));
+    co_await got_batch.wait();
+    co_await c.write(chunk("data: four\n\n") + "0\r\n\r\n");  // the last event and the end together
+    co_await c.wait_closed();
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto started = co_await pool.start(server.target(), post(), in(5s));
+        auto exchange = exchange_of(started);
+        if (!exchange) co_return;
+        auto batch = co_await exchange->read_some(in(5s));
+        EXPECT_EQ(std::get<std::string_view>(batch), "data: one\n\ndata: two\n\ndata: three\n\n");
+        EXPECT_FALSE(exchange->done());
+        got_batch.set();
+        auto last = co_await exchange->read_some(in(5s));
+        EXPECT_EQ(std::get<std::string_view>(last), "data: four\n\n");
+        EXPECT_TRUE(exchange->done()) << "the terminating chunk came with it";
+        exchange.reset();
+        EXPECT_EQ(pool.idle_connections(), 1u);
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+}
+
+TEST(UpstreamClient, ACompleteChunkIsNotHeldForWhatFollowsIt) {
+  asio::io_context io;
+  Signal got_half(io), got_rest(io), got_next(io);
+  const std::string first = chunk("data: {\"n\":1}\n\n");
+  const std::size_t half = first.size() / 2;
+  const std::size_t without_crlf = first.size() - 2;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    if (!co_await c.read_request()) co_return;
+    co_await c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + first.substr(0, half));
+    co_await got_half.wait();
+    // The rest of the chunk's data but not the CRLF that closes it.
+    co_await c.write(first.substr(half, without_crlf - half));
+    co_await got_rest.wait();
+    co_await c.write(first.substr(without_crlf) + "3");  // CRLF, then part of the next chunk's size
+    co_await c.write("\r\nabc\r\n");
+    co_await got_next.wait();
+    co_await c.write("0\r\n\r\n");
+    co_await c.wait_closed();
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto started = co_await pool.start(server.target(), post(), in(5s));
+        auto exchange = exchange_of(started);
+        if (!exchange) co_return;
+        std::string body;
+        while (body.size() < 4) {  // the part of the chunk's data that came with the head
+          auto piece = co_await exchange->read_some(in(5s));
+          if (!std::holds_alternative<std::string_view>(piece)) co_return;
+          body += std::get<std::string_view>(piece);
+        }
+        got_half.set();
+        while (body != "data: {\"n\":1}\n\n") {
+          auto piece = co_await exchange->read_some(in(2s));
+          if (!std::holds_alternative<std::string_view>(piece)) {
+            ADD_FAILURE() << "the complete chunk was held: " << error_of(piece).message;
+            co_return;
+          }
+          body += std::get<std::string_view>(piece);
+        }
+        got_rest.set();
+        auto next = co_await exchange->read_some(in(5s));
+        EXPECT_EQ(std::get<std::string_view>(next), "abc");
+        got_next.set();
+        auto end = co_await exchange->read_some(in(5s));
+        EXPECT_EQ(std::get<std::string_view>(end), "");
+        EXPECT_TRUE(exchange->done());
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+}
+
 TEST(UpstreamClient, TimesOutWaitingForHead) {
   asio::io_context io;
   TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {

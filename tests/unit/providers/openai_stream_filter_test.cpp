@@ -43,6 +43,50 @@ TEST(OpenAiStreamFilter, HidesTheUsageChunkTheClientDidNotAskFor) {
   EXPECT_EQ(filter.usage().prompt_tokens, 7);  // still known to the gateway
 }
 
+// What an upstream sends when asked for include_usage: `"usage":null` in every chunk but the last.
+constexpr std::string_view kContentNullUsage =
+    R"(data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{"content":"Hi"},"finish_reason":null}],"usage":null})"
+    "\n\n";
+constexpr std::string_view kFinishNullUsage =
+    R"(data: {"id":"c1","object":"chat.completion.chunk","choices":[{"index":0,"delta":{},"finish_reason":"stop"}], "usage" : null })"
+    "\n\n";
+
+TEST(OpenAiStreamFilter, StripsTheNullUsageTheGatewayAskedFor) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/false);
+  const std::string out = feed_all(filter, std::string(kContentNullUsage) + std::string(kFinishNullUsage) +
+                                               std::string(kUsage) + std::string(kDone));
+  EXPECT_EQ(out, std::string(kContent) + std::string(kFinish) + std::string(kDone));
+  EXPECT_TRUE(filter.saw_finish_reason());
+  EXPECT_TRUE(filter.usage().known);
+  EXPECT_EQ(filter.usage().prompt_tokens, 7);
+  EXPECT_EQ(filter.usage().completion_tokens, 3);
+}
+
+TEST(OpenAiStreamFilter, KeepsTheNullUsageAClientAskedFor) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/true);
+  const std::string all = std::string(kContentNullUsage) + std::string(kUsage) + std::string(kDone);
+  EXPECT_EQ(feed_all(filter, all), all);
+  EXPECT_EQ(filter.usage().prompt_tokens, 7);
+}
+
+TEST(OpenAiStreamFilter, LeavesUsageThatIsNotATrailingTopLevelNullAlone) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/false);
+  // Not the last member, nested, or inside a string: forwarded as they came.
+  const std::string first = R"(data: {"usage":null,"choices":[{"delta":{"content":"a"}}]})"
+                            "\n\n";
+  const std::string nested = R"(data: {"choices":[{"delta":{"content":"b"},"x":{"usage":null}}]})"
+                             "\n\n";
+  const std::string quoted = R"(data: {"choices":[{"delta":{"content":"\"usage\":null"}}]})"
+                             "\n\n";
+  EXPECT_EQ(feed_all(filter, first + nested + quoted), first + nested + quoted);
+  EXPECT_FALSE(filter.usage().known);
+  // A real usage object is still found next to a null "usage" elsewhere in the chunk.
+  feed_all(filter, R"(data: {"choices":[],"x":{"usage":null},"usage":{"prompt_tokens":5,"completion_tokens":1}})"
+                   "\n\n");
+  EXPECT_TRUE(filter.usage().known);
+  EXPECT_EQ(filter.usage().prompt_tokens, 5);
+}
+
 TEST(OpenAiStreamFilter, EventsSplitAcrossReadsComeOutWhole) {
   OpenAiStreamFilter filter(true);
   const std::string all = std::string(kContent) + std::string(kDone);
