@@ -362,6 +362,7 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
 
   ReadState state;
   std::string decoded_key;
+  view.present_params.reserve(view.members.size());
   for (const Member& m : view.members) {
     std::string_view key = m.key_raw;
     if (key.find('\\') != std::string_view::npos) {

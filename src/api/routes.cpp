@@ -19,6 +19,8 @@ bool is_post_route(Route route) {
     case Route::team_new:
     case Route::team_update:
     case Route::team_delete:
+    case Route::team_block:
+    case Route::team_unblock:
     case Route::user_new:
     case Route::user_update:
     case Route::user_delete:
@@ -42,6 +44,8 @@ Route admin_route_for(std::string_view path) {
   if (path == "/team/update") return Route::team_update;
   if (path == "/team/delete") return Route::team_delete;
   if (path == "/team/list") return Route::team_list;
+  if (path == "/team/block") return Route::team_block;
+  if (path == "/team/unblock") return Route::team_unblock;
   if (path == "/user/new") return Route::user_new;
   if (path == "/user/info") return Route::user_info;
   if (path == "/user/update") return Route::user_update;

@@ -32,6 +32,8 @@ enum class Route {
   team_update,
   team_delete,
   team_list,
+  team_block,
+  team_unblock,
   user_new,
   user_info,
   user_update,

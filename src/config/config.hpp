@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "net/url.hpp"  // a pure parser: the config checks each api_base with it once, at load
+
 namespace llmux::config {
 
 // Which adapter speaks to the upstream. Several LiteLLM prefixes map to one family
@@ -33,6 +35,9 @@ struct Deployment {
   ProviderFamily family = ProviderFamily::openai_compatible;
   std::string upstream_model;  // what is sent upstream: the part after the prefix
   std::string api_base;        // resolved; the provider's default when the config has none
+  // api_base parsed, for the families that call out over HTTP (not `mock`): a bad URL is a
+  // config error at load, and no request parses it again. nullopt for mock deployments.
+  std::optional<net::UpstreamTarget> upstream_target;
 
   // Resolved credential. When the config names `os.environ/NAME` and NAME is unset,
   // api_key is empty (std::nullopt) and missing_api_key_env holds NAME: the deployment loads,

@@ -34,6 +34,7 @@ struct LitellmParams {
   std::optional<std::string> model;
   std::optional<std::string> custom_llm_provider;
   std::optional<std::string> api_base;
+  int api_base_line = 0;
   bool has_api_key = false;
   Placement placement;
   std::vector<HashedParam> hashed;
@@ -87,7 +88,10 @@ LitellmParams read_litellm_params(ParseContext& ctx, const Field& params, const 
     } else if (key == "api_base" || key == "base_url") {
       // LiteLLM reads api_base first; base_url is the OpenAI SDK's name for the same thing.
       std::optional<std::string> base = read_env_text(ctx, field);
-      if (base && (key == "api_base" || !lp.api_base)) lp.api_base = std::move(base);
+      if (base && (key == "api_base" || !lp.api_base)) {
+        lp.api_base = std::move(base);
+        lp.api_base_line = ctx.line_of(field);
+      }
     } else if (key == "api_key") {
       lp.has_api_key = true;
       read_api_key(ctx, field, owner, out);
@@ -212,6 +216,15 @@ void resolve_api_base(ParseContext& ctx, const Field& params, const LitellmParam
     ctx.fail(ctx.line_of(params.key), params.path + ".api_base is required for provider " + out.provider);
   } else {
     out.api_base = std::string(spec->default_api_base);
+  }
+  if (out.family != ProviderFamily::mock) {
+    out.upstream_target = net::parse_base_url(out.api_base);
+    if (!out.upstream_target) {
+      const int line = lp.api_base ? lp.api_base_line : ctx.line_of(params.key);
+      // The URL itself is not echoed: one with credentials in it would put them in the log.
+      ctx.fail(line, params.path +
+                         ".api_base is not an http:// or https:// URL with a host (and no user, query or fragment)");
+    }
   }
   if (!lp.has_api_key && !spec->api_key_env.empty()) out.api_key = env_value(std::string(spec->api_key_env));
 }

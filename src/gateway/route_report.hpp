@@ -17,6 +17,10 @@ struct CallTiming {
   std::chrono::steady_clock::duration upstream{};  // waiting on upstreams and backoff sleeps
 };
 
+// A duration in milliseconds with three decimals ("12.345"), byte for byte what printf's "%.3f"
+// writes, without printf's cost on every answer.
+std::string milliseconds_text(std::chrono::steady_clock::duration d);
+
 // "group[provider/model]:outcome, …" — outcome is `ok` or the error kind with its status.
 std::string describe_route(const router::RequestPlan& plan);
 

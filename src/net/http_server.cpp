@@ -17,8 +17,8 @@
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/status.hpp>
 #include <boost/beast/http/string_body.hpp>
-#include <cctype>
 #include <charconv>
+#include <iterator>
 #include <thread>
 #include <unordered_set>
 
@@ -43,9 +43,11 @@ std::string_view InboundRequest::header(std::string_view lower_name) const {
 // outlive the coroutine that serves the connection.
 class ConnectionState {
  public:
-  explicit ConnectionState(tcp::socket socket) : stream(std::move(socket)) {}
+  ConnectionState(tcp::socket socket, std::string peer_address)
+      : stream(std::move(socket)), remote_address(std::move(peer_address)) {}
 
   beast::tcp_stream stream;
+  std::string remote_address;  // read once, when the connection is accepted
   beast::flat_buffer buffer;
   bool keep_alive = true;
   bool http10 = false;
@@ -250,7 +252,9 @@ bool ResponseWriter::response_started() const { return state_->response_started;
 // ---------------------------------------------------------------------------------------------
 
 struct HttpServer::Worker {
-  explicit Worker(int index) : index(index), io(1), acceptor(io) {}
+  // One thread runs each io_context, so socket I/O needs no locks (UNSAFE_IO); the scheduler keeps
+  // its lock because other threads post into it (store results, drain, the resolver's answers).
+  explicit Worker(int index) : index(index), io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO), acceptor(io) {}
 
   int index;
   asio::io_context io;
@@ -260,6 +264,7 @@ struct HttpServer::Worker {
   std::unordered_set<ConnectionState*> connections;
   std::atomic<std::size_t> open_connections{0};
   bool draining = false;
+  std::chrono::steady_clock::time_point last_accept_warning{};
 };
 
 namespace {
@@ -272,22 +277,23 @@ asio::awaitable<void> write_simple_error(const std::shared_ptr<ConnectionState>&
   co_await writer.send(status, {}, "application/json", body);
 }
 
-InboundRequest to_inbound(http::request<http::string_body>&& request, const tcp::socket& socket) {
+InboundRequest to_inbound(http::request<http::string_body>&& request, const std::string& remote_address) {
   InboundRequest out;
   out.method = std::string(request.method_string());
   out.target = std::string(request.target());
   const auto query = out.target.find('?');
   out.path = query == std::string::npos ? out.target : out.target.substr(0, query);
-  out.headers.reserve(16);
+  // Exactly the fields sent: a fixed 16 would be a 1 KiB block, past malloc's small bins.
+  out.headers.reserve(static_cast<std::size_t>(std::distance(request.begin(), request.end())));
   for (const auto& field : request) {
     std::string name(field.name_string());
-    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    for (auto& c : name) {
+      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only: no locale lookup per byte
+    }
     out.headers.emplace_back(std::move(name), std::string(field.value()));
   }
   out.body = std::move(request.body());
-  boost::system::error_code ec;
-  const auto endpoint = socket.remote_endpoint(ec);
-  if (!ec) out.remote_address = endpoint.address().to_string();
+  out.remote_address = remote_address;
   return out;
 }
 
@@ -312,6 +318,9 @@ asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint6
   }
 }
 
+// What an idle connection's read buffer may keep between requests (the first read asks for 8 KiB).
+constexpr std::size_t kIdleBufferBytes = 16u << 10;
+
 asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, HttpServer::Worker& worker,
                                        const ServerOptions& options) {
   auto& st = *state;
@@ -322,6 +331,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   while (!worker.draining) {
     // Wait for the first byte of the next request: the keep-alive idle limit applies here.
     if (st.buffer.size() == 0) {
+      // A large request grew the buffer; an idle keep-alive connection need not keep it.
+      if (st.buffer.capacity() > kIdleBufferBytes) st.buffer.shrink_to_fit();
       st.idle = true;
       st.stream.expires_after(first_request ? options.header_read_timeout : options.keepalive_idle_timeout);
       auto [ec, n] = co_await st.stream.async_read_some(st.buffer.prepare(8192), use_tuple);
@@ -384,7 +395,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
     auto message = parser.release();
     st.keep_alive = message.keep_alive();
     st.http10 = message.version() < 11;
-    InboundRequest request = to_inbound(std::move(message), st.stream.socket());
+    InboundRequest request = to_inbound(std::move(message), st.remote_address);
 
     ResponseWriter writer(state);
     st.start_watch(state);
@@ -413,20 +424,30 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   worker.open_connections.fetch_sub(1, std::memory_order_relaxed);
 }
 
+// Accept loops per worker. One would accept a single connection per turn of the event loop;
+// with several waiting, one readiness of the listener accepts a whole burst at once.
+constexpr int kAcceptLoops = 16;
+
 asio::awaitable<void> accept_loop(HttpServer::Worker& worker, const ServerOptions& options) {
+  tcp::endpoint peer;  // filled by accept itself: no getpeername() per connection or request
   for (;;) {
-    auto [ec, socket] = co_await worker.acceptor.async_accept(use_tuple);
+    auto [ec, socket] = co_await worker.acceptor.async_accept(peer, use_tuple);
     if (ec == asio::error::operation_aborted || !worker.acceptor.is_open()) co_return;
     if (ec) {
-      // Out of descriptors or a transient accept error: back off briefly instead of spinning.
-      LLMUX_WARN("accept failed: " + ec.message());
+      // Out of descriptors or a transient accept error: back off briefly instead of spinning
+      // (and warn once a second, not once per loop).
+      const auto now = std::chrono::steady_clock::now();
+      if (now - worker.last_accept_warning >= std::chrono::seconds(1)) {
+        worker.last_accept_warning = now;
+        LLMUX_WARN("accept failed: " + ec.message());
+      }
       asio::steady_timer pause(worker.io, std::chrono::milliseconds(50));
       co_await pause.async_wait(use_tuple);
       continue;
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
-    auto state = std::make_shared<ConnectionState>(std::move(socket));
+    auto state = std::make_shared<ConnectionState>(std::move(socket), peer.address().to_string());
     state->draining = worker.draining;
     asio::co_spawn(worker.io, serve_connection(std::move(state), worker, options), asio::detached);
   }
@@ -487,7 +508,7 @@ void HttpServer::start() {
   for (auto& worker_ptr : workers_) {
     Worker& worker = *worker_ptr;
     worker.handler = factory_(worker.io);
-    asio::co_spawn(worker.io, accept_loop(worker, options_), asio::detached);
+    for (int i = 0; i < kAcceptLoops; ++i) asio::co_spawn(worker.io, accept_loop(worker, options_), asio::detached);
     worker.thread = std::thread([&worker] {
       try {
         worker.io.run();

@@ -17,6 +17,7 @@ namespace llmux::net {
 
 namespace asio = boost::asio;
 using Clock = std::chrono::steady_clock;
+constexpr std::chrono::seconds kPeekAfterIdle{1};
 using detail::UpstreamConnection;
 using detail::UpstreamOrigin;
 
@@ -60,8 +61,12 @@ std::unique_ptr<UpstreamConnection> UpstreamPool::State::take_idle(UpstreamOrigi
   while (!origin.idle.empty()) {
     std::unique_ptr<UpstreamConnection> connection = std::move(origin.idle.back());
     origin.idle.pop_back();
-    if (now - connection->idle_since() < options.idle_timeout && !connection->idle_peer_gone())
-      return connection;
+    const auto idle_for = now - connection->idle_since();
+    if (idle_for >= options.idle_timeout) continue;
+    // A connection idle for under a second is not worth a peek (a system call per request under
+    // load): servers close idle connections after seconds, and should one have closed it anyway,
+    // the send fails as stale and start() retries once on a fresh connection.
+    if (idle_for < kPeekAfterIdle || !connection->idle_peer_gone()) return connection;
   }
   return nullptr;
 }

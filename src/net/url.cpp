@@ -4,6 +4,7 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <cctype>
+#include <charconv>
 
 namespace llmux::net {
 namespace {
@@ -63,9 +64,11 @@ std::optional<UpstreamTarget> parse_base_url(std::string_view url) {
 
   if (u.has_port() && !u.port().empty()) {
     const std::string_view port = u.port();
-    // port_number() is 0 when the digits do not fit in 16 bits.
-    if (port.size() > 5 || u.port_number() == 0) return std::nullopt;
-    target.port = std::to_string(u.port_number());  // "0080" and "80" must key the same pool
+    // Boost.URL's port_number() wraps past 16 bits (99999 reads as 34463): read the digits here.
+    unsigned number = 0;
+    const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), number);
+    if (ec != std::errc{} || end != port.data() + port.size() || number == 0 || number > 65535) return std::nullopt;
+    target.port = std::to_string(number);  // "0080" and "80" must key the same pool
   } else {
     target.port = target.tls ? "443" : "80";
   }

@@ -3,6 +3,7 @@
 #include <boost/json/parse.hpp>
 
 #include "api/json_scan.hpp"
+#include "api/json_skim.hpp"
 #include "net/upstream_client.hpp"
 #include "net/url.hpp"
 #include "providers/anthropic/request_to_anthropic.hpp"
@@ -81,14 +82,15 @@ std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& co
 // usage of an Anthropic message: input_tokens excludes the cached parts, which count as prompt.
 Usage anthropic_usage(std::string_view message) {
   Usage usage;
-  const auto value = api::find_member(message, "usage");
+  const auto value = api::skim_member(message, "usage");  // the answer itself is forwarded unread
   if (!value) return usage;
   auto read = [&](std::string_view key) -> std::int64_t {
     const auto member = api::find_member(*value, key);
     return member ? api::decode_int64(*member).value_or(0) : 0;
   };
   usage.cached_tokens = read("cache_read_input_tokens");
-  usage.prompt_tokens = read("input_tokens") + usage.cached_tokens + read("cache_creation_input_tokens");
+  usage.cache_write_tokens = read("cache_creation_input_tokens");
+  usage.prompt_tokens = read("input_tokens") + usage.cached_tokens + usage.cache_write_tokens;
   usage.completion_tokens = read("output_tokens");
   usage.known = true;
   return usage;
@@ -110,7 +112,7 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
     co_return bad_request("anthropic deployments serve chat completions only, not " +
                           std::string(context.endpoint == api::Endpoint::embeddings ? "/embeddings" : "/completions"));
   }
-  const auto target = net::parse_base_url(deployment.api_base);
+  const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) co_return AttemptFailure{router::ErrorKind::connection_failed, 0, "invalid api_base", std::nullopt};
 
   auto prepared_or_failure = prepare_body(context);
@@ -166,7 +168,7 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_coun
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
     std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
-  const auto target = net::parse_base_url(deployment.api_base);
+  const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) co_return AttemptFailure{router::ErrorKind::connection_failed, 0, "invalid api_base", std::nullopt};
   auto body = with_upstream_model(client_body, deployment);
   if (!body) co_return bad_request("request body is not a JSON object");

@@ -26,7 +26,7 @@ boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(Attempt
   if (!deployment.missing_api_key_env.empty()) {
     co_return missing_key_failure(deployment);
   }
-  const auto target = net::parse_base_url(deployment.api_base);
+  const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) {
     co_return AttemptFailure{router::ErrorKind::connection_failed, 0,
                              "invalid api_base for deployment " + deployment.model_name, std::nullopt};

@@ -1,6 +1,7 @@
 #include "providers/upstream_failures.hpp"
 
 #include "api/json_scan.hpp"
+#include "api/json_skim.hpp"
 #include "providers/error_classification.hpp"
 
 namespace llmux::providers {
@@ -59,17 +60,31 @@ net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head
 }
 
 Usage usage_from_body(std::string_view body) {
+  // The answer goes to the client unread: only `usage` is needed, so the body is skimmed (not
+  // validated) to find it, and the usage object alone is read with the validating cursor, in
+  // one pass over its members (the last duplicate of a key counts).
+  const auto value = api::skim_member(body, "usage");
+  if (!value || !api::is_object(*value)) return Usage{};
+  const auto count = [](std::string_view text) { return api::decode_int64(text).value_or(0); };
   Usage usage;
-  const auto value = api::find_member(body, "usage");
-  if (!value || !api::is_object(*value)) return usage;
-  auto read = [&](std::string_view object, std::string_view key) -> std::int64_t {
-    const auto member = api::find_member(object, key);
-    return member ? api::decode_int64(*member).value_or(0) : 0;
-  };
-  usage.prompt_tokens = read(*value, "prompt_tokens");
-  usage.completion_tokens = read(*value, "completion_tokens");
-  if (const auto details = api::find_member(*value, "prompt_tokens_details")) {
-    usage.cached_tokens = read(*details, "cached_tokens");
+  std::optional<std::string_view> details;
+  api::MemberCursor cursor(*value);
+  api::Member member;
+  while (cursor.next(member)) {
+    const std::string_view field = member.value(*value);
+    if (api::key_equals(member.key_raw, "prompt_tokens")) {
+      usage.prompt_tokens = count(field);
+    } else if (api::key_equals(member.key_raw, "completion_tokens")) {
+      usage.completion_tokens = count(field);
+    } else if (api::key_equals(member.key_raw, "prompt_tokens_details")) {
+      details = field;
+    } else if (api::key_equals(member.key_raw, "cache_creation_input_tokens")) {  // LiteLLM-shaped upstreams
+      usage.cache_write_tokens = count(field);
+    }
+  }
+  if (cursor.error()) return Usage{};
+  if (details) {
+    if (const auto cached = api::find_member(*details, "cached_tokens")) usage.cached_tokens = count(*cached);
   }
   usage.known = true;
   return usage;

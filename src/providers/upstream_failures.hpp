@@ -18,7 +18,9 @@ AttemptFailure http_failure(const config::Deployment& deployment, const net::Ups
 // Upstream response headers worth showing the client, LiteLLM-style as `llm_provider-<name>`.
 net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head);
 
-// usage.prompt_tokens / completion_tokens / prompt_tokens_details.cached_tokens of a JSON answer.
+// usage.prompt_tokens / completion_tokens / prompt_tokens_details.cached_tokens /
+// cache_creation_input_tokens of a JSON answer. Not known (known == false) when the answer has no
+// usage object, or its structure or the usage object itself is malformed.
 Usage usage_from_body(std::string_view body);
 
 // Replaces every occurrence of the secret with a masked form.

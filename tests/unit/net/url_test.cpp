@@ -77,7 +77,7 @@ TEST(UrlParse, KeepsPathPercentEncoding) {
 TEST(UrlParse, Rejects) {
   for (const char* bad :
        {"", "api.openai.com", "/v1", "ftp://host/", "http://", "http:///path", "http://host:0",
-        "http://host:65536", "http://host:99999999", "http://user:pw@host/", "http://host/?q=1",
+        "http://host:65536", "http://host:99999", "http://host:70000", "http://host:99999999", "http://user:pw@host/", "http://host/?q=1",
         "http://host/#frag", "http://host:port/", "http://host:8a/", "http://[v1.fe]/", "http://ho st/"}) {
     EXPECT_FALSE(parse_base_url(bad)) << bad;
   }
