@@ -26,6 +26,13 @@ struct ModelInfo {
   std::optional<double> input_cost_per_token;
   std::optional<double> output_cost_per_token;
   std::optional<std::int64_t> max_tokens;
+  // Prices of prompt tokens read from / written to the provider's prompt cache (LiteLLM's
+  // cache_read_input_token_cost / cache_creation_input_token_cost), per token.
+  std::optional<double> cache_read_input_token_cost;
+  std::optional<double> cache_creation_input_token_cost;
+  // Model access groups this deployment's model belongs to: a key whose `models` names one of
+  // them may call the model.
+  std::vector<std::string> access_groups;
 };
 
 struct Deployment {

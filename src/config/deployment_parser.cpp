@@ -23,7 +23,23 @@ struct Placement {
   std::optional<int> order;
   std::optional<double> input_cost_per_token;
   std::optional<double> output_cost_per_token;
+  std::optional<double> cache_read_input_token_cost;
+  std::optional<double> cache_creation_input_token_cost;
 };
+
+// The per-token prices, wherever they are written (litellm_params or model_info); true if `key`
+// was one of them.
+bool read_price(ParseContext& ctx, const Field& field, Placement& placement) {
+  const std::string& key = field.key.Scalar();
+  std::optional<double>* slot = key == "input_cost_per_token"             ? &placement.input_cost_per_token
+                                : key == "output_cost_per_token"          ? &placement.output_cost_per_token
+                                : key == "cache_read_input_token_cost"    ? &placement.cache_read_input_token_cost
+                                : key == "cache_creation_input_token_cost" ? &placement.cache_creation_input_token_cost
+                                                                           : nullptr;
+  if (slot == nullptr) return false;
+  *slot = non_negative(ctx, field, read_number(ctx, field));
+  return true;
+}
 
 template <typename T>
 std::optional<T> first_of(std::optional<T> a, std::optional<T> b, std::optional<T> c = std::nullopt) {
@@ -117,10 +133,8 @@ LitellmParams read_litellm_params(ParseContext& ctx, const Field& params, const 
       out.drop_params = read_bool(ctx, field);
     } else if (key == "mock_response") {
       out.mock_response = read_text(ctx, field);
-    } else if (key == "input_cost_per_token") {
-      lp.placement.input_cost_per_token = non_negative(ctx, field, read_number(ctx, field));
-    } else if (key == "output_cost_per_token") {
-      lp.placement.output_cost_per_token = non_negative(ctx, field, read_number(ctx, field));
+    } else if (read_price(ctx, field, lp.placement)) {
+      // a per-token price
     } else if (is_known_not_implemented(Section::litellm_params, key)) {
       ctx.warn_unrecognised(field, Section::litellm_params);
     } else {
@@ -156,10 +170,10 @@ Placement read_model_info(ParseContext& ctx, const Field& info, ModelInfo& out, 
       out.max_output_tokens = non_negative(ctx, field, read_integer(ctx, field));
     } else if (key == "max_tokens") {
       out.max_tokens = non_negative(ctx, field, read_integer(ctx, field));
-    } else if (key == "input_cost_per_token") {
-      placement.input_cost_per_token = non_negative(ctx, field, read_number(ctx, field));
-    } else if (key == "output_cost_per_token") {
-      placement.output_cost_per_token = non_negative(ctx, field, read_number(ctx, field));
+    } else if (key == "access_groups") {
+      out.access_groups = read_text_list(ctx, field);
+    } else if (read_price(ctx, field, placement)) {
+      // a per-token price
     } else if (key == "rpm") {
       placement.rpm = non_negative(ctx, field, read_integer(ctx, field));
     } else if (key == "tpm") {
@@ -279,6 +293,10 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
       first_of(from_info.input_cost_per_token, lp.placement.input_cost_per_token);
   out.model_info.output_cost_per_token =
       first_of(from_info.output_cost_per_token, lp.placement.output_cost_per_token);
+  out.model_info.cache_read_input_token_cost =
+      first_of(from_info.cache_read_input_token_cost, lp.placement.cache_read_input_token_cost);
+  out.model_info.cache_creation_input_token_cost =
+      first_of(from_info.cache_creation_input_token_cost, lp.placement.cache_creation_input_token_cost);
 
   const YAML::Node& params_map = params->value;  // const: operator[] must not insert
   const Field model_field{params->path + ".model", params->key, params_map["model"]};

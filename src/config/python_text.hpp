@@ -8,6 +8,8 @@
 
 #include <string>
 
+#include "text/python_float.hpp"
+
 namespace llmux::config::detail {
 
 // Python's str(value): "True", "None", "30", "0.5", "['a', 'b']", "{'k': 1}".
@@ -16,7 +18,6 @@ std::string python_str(const YAML::Node& value);
 // Python's json.dumps(value) with its defaults: ", " and ": " separators, ensure_ascii.
 std::string python_json_dumps(const YAML::Node& value);
 
-// repr(float) for a double: shortest round-trip digits, "1.0", "1e+16", "1e-05".
-std::string python_float_repr(double value);
+using text::python_float_repr;
 
 }  // namespace llmux::config::detail

@@ -126,8 +126,9 @@ TenantGate gate_call(const SharedState& shared, const TenantCaller* caller, cons
   const CostEstimator estimate = [&shared, &view, endpoint](std::string_view routed_model) {
     return estimated_call_cost(shared, view, endpoint, routed_model);
   };
+  const tenancy::AccessLookups access = access_lookups(*shared.router);
   auto admitted = admit_call(*shared.tenants, *caller, requested_model, tenancy::Clock::now(),
-                             gate.denial_headers, estimate);
+                             gate.denial_headers, estimate, access);
   if (auto* denial = std::get_if<tenancy::Denial>(&admitted)) {
     gate.denial = std::move(*denial);
     if (gate.denial->retry_after && gate.denial_headers.empty())

@@ -116,10 +116,11 @@ std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenant
                                                           std::string_view requested_model,
                                                           tenancy::Timestamp now,
                                                           net::HeaderList& denial_headers,
-                                                          const CostEstimator& estimate) {
+                                                          const CostEstimator& estimate,
+                                                          const tenancy::AccessLookups& access_rules) {
   TenantAdmission admission;
-  auto access =
-      tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), requested_model);
+  auto access = tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), requested_model,
+                                            access_rules);
   if (access.denial) return std::move(*access.denial);
   admission.model = std::move(access.model);
 
@@ -178,8 +179,15 @@ std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& c
       [rules](const config::Deployment& deployment) { return rules->admits(deployment); });
 }
 
+tenancy::AccessLookups access_lookups(const router::Router& router) {
+  tenancy::AccessLookups lookups;
+  lookups.access_groups_of = [&router](std::string_view model) { return router.access_groups_of(model); };
+  return lookups;
+}
+
 bool key_may_use_model(const TenantCaller& caller, const router::Router& router, std::string_view name) {
-  const auto access = tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), name);
+  const auto access = tenancy::check_model_access(*caller.key, caller.team.get(), caller.user.get(), name,
+                                                  access_lookups(router));
   return !access.denial && router.resolve_group(access.model).has_value();
 }
 

@@ -16,6 +16,7 @@
 #include "net/http_server.hpp"
 #include "providers/provider.hpp"
 #include "router/router.hpp"
+#include "tenancy/access.hpp"
 #include "tenancy/denial.hpp"
 #include "tenancy/records.hpp"
 
@@ -49,7 +50,12 @@ std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenant
                                                           std::string_view requested_model,
                                                           tenancy::Timestamp now,
                                                           net::HeaderList& denial_headers,
-                                                          const CostEstimator& estimate = {});
+                                                          const CostEstimator& estimate = {},
+                                                          const tenancy::AccessLookups& access = {});
+
+// Model access as the router knows it: the access groups (model_info.access_groups) of a model.
+// The lookups hold `router` by reference.
+tenancy::AccessLookups access_lookups(const router::Router& router);
 
 // GET /v1/models for a virtual key: the names it may call that lead to a model group — the proxy's
 // listed models (groups and visible model_group_alias entries) its model access admits, then its

@@ -48,6 +48,8 @@ PriceOverrides overrides_from(const config::ModelInfo& info) {
   PriceOverrides o;
   o.input_per_token = info.input_cost_per_token;
   o.output_per_token = info.output_cost_per_token;
+  o.cache_read_per_token = info.cache_read_input_token_cost;
+  o.cache_write_per_token = info.cache_creation_input_token_cost;
   o.max_input_tokens = info.max_input_tokens;
   o.max_output_tokens = info.max_output_tokens ? info.max_output_tokens : info.max_tokens;
   return o;

@@ -28,6 +28,18 @@ std::optional<std::string> Router::resolve_group(std::string_view requested) con
   return std::nullopt;
 }
 
+std::vector<std::string> Router::access_groups_of(std::string_view requested) const {
+  std::vector<std::string> groups;
+  const auto name = resolve_group(requested);
+  if (!name) return groups;
+  for (const config::Deployment* deployment : group(*name)) {
+    for (const auto& access_group : deployment->model_info.access_groups) {
+      if (std::find(groups.begin(), groups.end(), access_group) == groups.end()) groups.push_back(access_group);
+    }
+  }
+  return groups;
+}
+
 std::vector<std::string> Router::listed_models() const {
   std::vector<std::string> listed = group_names_;
   for (const auto& [alias, entry] : config_->router.model_group_alias) {

@@ -39,6 +39,9 @@ class Router {
   std::vector<std::string> listed_models() const;
   // The group's deployments in config order; empty if unknown.
   std::span<const config::Deployment* const> group(std::string_view name) const;
+  // The model access groups (model_info.access_groups) of the group `requested` resolves to: the
+  // union over its deployments. Empty when unknown or when none is set.
+  std::vector<std::string> access_groups_of(std::string_view requested) const;
   // Whether any deployment carries `tags`: without any, tag routing has nothing to decide.
   bool has_tagged_deployments() const { return has_tagged_deployments_; }
 

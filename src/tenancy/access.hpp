@@ -24,7 +24,7 @@ inline constexpr std::string_view kNoDefaultModels = "no-default-models";  // us
 // inference. Unset hooks mean "no access groups" and "no inference".
 struct AccessLookups {
   // Access groups (`model_info.access_groups`) that contain `model`. A `models` entry naming one of
-  // them admits the model. Access groups come with a later issue; this is their hook.
+  // them admits the model (the gateway answers from the router: Router::access_groups_of).
   std::function<std::vector<std::string>(std::string_view model)> access_groups_of;
   // The provider LiteLLM infers for a bare name ("gpt-4o" → "openai"), so that a wildcard entry
   // "openai/*" admits "gpt-4o" too (`_model_custom_llm_provider_matches_wildcard_pattern`).

@@ -1,47 +1,12 @@
 #include "tenancy/litellm_wording.hpp"
 
-#include <charconv>
-#include <cmath>
 #include <cstdio>
-#include <cstdlib>
+
+#include "text/python_float.hpp"
 
 namespace llmux::tenancy::wording {
 
-std::string python_float(double value) {
-  if (std::isnan(value)) return "nan";
-  if (std::isinf(value)) return value < 0 ? "-inf" : "inf";
-  // Shortest round-trip digits (what Python's repr prints), then Python's layout: positional for
-  // 1e-4 <= |x| < 1e16, else d.ddde±XX.
-  char buf[64];
-  const auto res = std::to_chars(buf, buf + sizeof buf, value, std::chars_format::scientific);
-  std::string_view sci(buf, static_cast<std::size_t>(res.ptr - buf));
-  std::string sign;
-  if (sci.front() == '-') {
-    sign = "-";
-    sci.remove_prefix(1);
-  }
-  const std::size_t e = sci.find('e');
-  std::string digits;
-  for (char c : sci.substr(0, e)) {
-    if (c != '.') digits += c;
-  }
-  const int exponent = std::atoi(std::string(sci.substr(e + 1)).c_str());
-  const int point = exponent + 1;
-  const int count = static_cast<int>(digits.size());
-  if (point > -4 && point <= 16) {
-    if (point <= 0) return sign + "0." + std::string(static_cast<std::size_t>(-point), '0') + digits;
-    if (point >= count)
-      return sign + digits + std::string(static_cast<std::size_t>(point - count), '0') + ".0";
-    return sign + digits.substr(0, static_cast<std::size_t>(point)) + "." +
-           digits.substr(static_cast<std::size_t>(point));
-  }
-  std::string mantissa = digits.substr(0, 1);
-  if (count > 1) mantissa += "." + digits.substr(1);
-  const int shown = point - 1;
-  char exp[16];
-  std::snprintf(exp, sizeof exp, "e%c%02d", shown < 0 ? '-' : '+', std::abs(shown));
-  return sign + mantissa + exp;
-}
+std::string python_float(double value) { return text::python_float_repr(value); }
 
 std::string python_str_list(const std::vector<std::string>& items) {
   std::string out = "[";

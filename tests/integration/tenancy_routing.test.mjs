@@ -1,5 +1,6 @@
 // What a virtual key sees and reaches: tag routing (key, team and request tags) in the requested
-// group and in every fallback group, and GET /v1/models listing only the models the key may call.
+// group and in every fallback group, model access groups, and GET /v1/models listing only the
+// models the key may call.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,7 +12,7 @@ let mock;
 let llmux;
 
 // A deployment of `group` served by the mock under `/<marker>/`.
-function deployment(group, marker, { tags, fault } = {}) {
+function deployment(group, marker, { tags, fault, accessGroups } = {}) {
   const faultSegment = fault ? `/fault/${fault}` : '';
   return {
     model_name: group,
@@ -21,7 +22,7 @@ function deployment(group, marker, { tags, fault } = {}) {
       api_key: 'sk-upstream',
       ...(tags ? { tags } : {}),
     },
-    model_info: { id: marker },
+    model_info: { id: marker, ...(accessGroups ? { access_groups: accessGroups } : {}) },
   };
 }
 
@@ -36,7 +37,7 @@ before(async () => {
       deployment('backup', 'backup-premium', { tags: ['premium'] }),
       deployment('plain-a', 'plain-a'),
       deployment('plain-b', 'plain-b'),
-      deployment('plain-c', 'plain-c'),
+      deployment('plain-c', 'plain-c', { accessGroups: ['beta-models'] }),
     ],
     router_settings: {
       num_retries: 0,
@@ -130,4 +131,15 @@ test('GET /v1/models lists only what the key may call; the master key sees every
   const team = await admin('POST', '/team/new', { team_alias: 'c-only', models: ['plain-c'] });
   const { key: teamKey } = await admin('POST', '/key/generate', { team_id: team.team_id });
   assert.deepEqual((await listModels(teamKey)).json.data.map((m) => m.id), ['plain-c']);
+});
+
+test('a key whose models name an access group may call the models in that group, and lists only them', async () => {
+  const { key } = await admin('POST', '/key/generate', { models: ['beta-models'] });
+  const allowed = await call(key, { model: 'plain-c' });
+  assert.equal(allowed.status, 200);
+  assert.equal(allowed.headers.get('x-llmux-route'), 'plain-c[openai/plain-c]:ok');
+  const refused = await call(key, { model: 'plain-a' });
+  assert.equal(refused.status, 401);
+  assert.match(refused.json.error.message, /Tried to access plain-a/);
+  assert.deepEqual((await listModels(key)).json.data.map((m) => m.id), ['plain-c']);
 });

@@ -237,6 +237,17 @@ TEST(ConfigModelList, CostsInModelInfoWinOverLitellmParams) {
   EXPECT_EQ(d.model_info.input_cost_per_token, 2);
 }
 
+TEST(ConfigModelList, CachePricesAndAccessGroupsAreRead) {
+  const Deployment d = single(
+      "      model: mock/m\n      cache_read_input_token_cost: 0.5\n"
+      "      cache_creation_input_token_cost: 3\n    model_info:\n"
+      "      cache_read_input_token_cost: 0.25\n      access_groups: [beta-models, internal]\n");
+  EXPECT_EQ(d.model_info.cache_read_input_token_cost, 0.25);      // model_info wins
+  EXPECT_EQ(d.model_info.cache_creation_input_token_cost, 3);     // from litellm_params
+  EXPECT_EQ(d.model_info.access_groups, (std::vector<std::string>{"beta-models", "internal"}));
+  EXPECT_TRUE(single("      model: mock/m\n").model_info.access_groups.empty());
+}
+
 TEST(ConfigModelList, UnknownLitellmParamsWarnAndAreKeptAsExtraParams) {
   const Config config = load_ok(R"(model_list:
   - model_name: g

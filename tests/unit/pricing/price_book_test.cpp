@@ -152,6 +152,16 @@ TEST(PriceBookDeployment, OverridesPriceAnUnknownSelfHostedModel) {
   EXPECT_EQ(PriceBook().cost(d, Usage{.prompt_tokens = 5, .completion_tokens = 5}).usd, 0.0);
 }
 
+TEST(PriceBookDeployment, ConfiguredCachePricesOverrideTheTables) {
+  auto d = deployment("openai", "gpt-4o");
+  d.model_info.cache_read_input_token_cost = 0.5 * kM;
+  d.model_info.cache_creation_input_token_cost = 4 * kM;
+  const auto found = PriceBook().for_deployment(d);
+  EXPECT_DOUBLE_EQ(*found.price.cache_read_per_token, 0.5 * kM);
+  EXPECT_DOUBLE_EQ(*found.price.cache_write_per_token, 4 * kM);
+  EXPECT_DOUBLE_EQ(found.price.input_per_token, 2.5 * kM);  // still the table's
+}
+
 TEST(PriceBookDeployment, OverriddenPriceDropsListTiers) {
   auto d = deployment("gemini", "gemini-2.5-pro");
   ASSERT_FALSE(PriceBook().for_deployment(d).price.tiers.empty());

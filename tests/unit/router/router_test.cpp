@@ -38,6 +38,16 @@ TEST(Router, KnowsWhetherAnyDeploymentIsTagged) {
   EXPECT_TRUE(Fixture(std::move(tagged)).router.has_tagged_deployments());
 }
 
+TEST(Router, AccessGroupsAreTheUnionOverTheGroupsDeploymentsThroughAliases) {
+  auto config = groups_and_aliases();
+  config.deployments[0].model_info.access_groups = {"beta", "internal"};
+  config.deployments[2].model_info.access_groups = {"internal", "paid"};
+  Fixture fx(std::move(config));
+  EXPECT_EQ(fx.router.access_groups_of("llama"), (std::vector<std::string>{"beta", "internal", "paid"}));
+  EXPECT_EQ(fx.router.access_groups_of("fast"), fx.router.access_groups_of("llama"));
+  EXPECT_TRUE(fx.router.access_groups_of("unknown").empty());
+}
+
 TEST(Router, ResolvesGroupsAndAliases) {
   Fixture fx(groups_and_aliases());
   EXPECT_EQ(fx.router.resolve_group("llama"), "llama");
