@@ -8,6 +8,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const out = process.argv[2];
 if (!out) {
@@ -215,6 +216,11 @@ if (hold.length) {
 }
 
 md.push('## Latency against load', '', '![p50 and p99 latency against connections](latency.png)', '');
+
+// The profile-driven history (what each change did, before/after) is written by hand beside this
+// script and carried into every report, so the figures above always come with their story.
+const history = path.join(path.dirname(fileURLToPath(import.meta.url)), 'CHANGES.md');
+if (fs.existsSync(history)) md.push(fs.readFileSync(history, 'utf8').trimEnd(), '');
 fs.writeFileSync(path.join(out, 'RESULTS.md'), md.join('\n'));
 
 // latency.dat: one gnuplot block per kind; columns conns, then p50 and p99 (ms) per target.
