@@ -2,7 +2,8 @@
 // official `openai` SDK, given nothing but a generated key and llmux's URL, gets LiteLLM's
 // behaviour through the SDK's own error classes — model access, per-tenant routing of one model
 // name, rate limits, budgets, the cost header — and the spend log survives a restart on the same
-// database. The SDK's retries are off (maxRetries: 0) so every refusal is seen as llmux sent it.
+// database, and a kill -9 under SDK load loses at most the last short batch. The SDK's retries
+// are off (maxRetries: 0) so every refusal is seen as llmux sent it.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -182,4 +183,40 @@ test('the spend log still lists a key\'s calls after a restart on the same datab
   assert.ok(Math.abs(info.info.spend - logs[0].spend - logs[1].spend) < 1e-12, 'key spend = sum of its logs');
   const again = await sdk(made.key).chat.completions.create({ model: 'chat-allowed', messages });
   assert.ok(again.choices.length > 0, 'the key still works after the restart');
+});
+
+// The bound the README's Durability section states: one batch in flight plus one queued (2 × 500).
+const CRASH_LOSS_BOUND = 1000;
+
+test('kill -9 during SDK load loses at most the last short batch of spend rows', async () => {
+  const made = await generate({ key_alias: 'crash' });
+  const client = sdk(made.key);
+  const answered = [];
+  let stopped = false;
+  // Eight SDK clients calling as fast as they can; each 200's call id must end up in the log.
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const { response } = await client.chat.completions.create({ model: 'chat-allowed', messages }).withResponse();
+        answered.push(response.headers.get('x-litellm-call-id'));
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 5));  // the gateway is gone
+      }
+    }
+  };
+  const loops = Array.from({ length: 8 }, loop);
+  // Well past the bound, so a writer that only wrote at exit would fail this.
+  await waitFor(() => answered.length >= 2.5 * CRASH_LOSS_BOUND, { timeoutMs: 30_000 });
+  await llmux.stop('SIGKILL');
+  stopped = true;
+  await Promise.all(loops);
+  await start();
+
+  const logged = new Set((await admin('GET', `/spend/logs?api_key=${made.token}`)).map((row) => row.request_id));
+  const lost = answered.filter((id) => !logged.has(id));
+  assert.ok(answered.length >= 2.5 * CRASH_LOSS_BOUND, `${answered.length} answered`);
+  assert.ok(lost.length <= CRASH_LOSS_BOUND, `${lost.length} of ${answered.length} answered calls have no spend row`);
+  assert.ok(logged.size >= answered.length - lost.length);
+  const again = await sdk(made.key).chat.completions.create({ model: 'chat-allowed', messages });  // new port
+  assert.ok(again.choices.length > 0, 'the key works after the crash');
 });
