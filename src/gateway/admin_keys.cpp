@@ -108,28 +108,44 @@ asio::awaitable<void> list(TenantServices& tenants, const net::InboundRequest& r
 }
 
 asio::awaitable<void> remove(TenantServices& tenants, const json::object& body, net::ResponseWriter& writer) {
-  std::vector<std::string> hashes;
+  // LiteLLM deletes by `keys` (raw keys or their hashes) and/or by `key_aliases`.
+  std::vector<std::string> named;
   for (const auto& key : string_list_field(body, "keys").value_or(std::vector<std::string>{}))
-    hashes.push_back(tenancy::to_token_hash(key));
-  if (hashes.empty()) throw FieldError{"keys must list at least one key"};
-  auto deleted_job = [hashes](store::Store& store) -> store::Status {
-    for (const auto& hash : hashes) {
-      if (auto status = store.delete_key(hash); !status) return status;
+    named.push_back(tenancy::to_token_hash(key));
+  const auto aliases = string_list_field(body, "key_aliases").value_or(std::vector<std::string>{});
+  if (named.empty() && aliases.empty()) throw FieldError{"keys or key_aliases must list at least one key"};
+  auto deleted_job = [named, aliases](store::Store& store) -> store::Result<std::vector<std::string>> {
+    std::vector<std::string> hashes = named;
+    for (const auto& alias : aliases) {
+      store::KeyFilter filter;
+      filter.key_alias = alias;
+      filter.limit = 10000;
+      auto page = store.list_keys(filter);
+      if (!page) return page.error();
+      if (page.value().rows.empty()) return store::make_error(store::StoreErrorKind::not_found, "no key has this alias");
+      for (const auto& row : page.value().rows) hashes.push_back(row.token_hash);
     }
-    return store::Done{};
+    for (const auto& hash : hashes) {
+      if (auto status = store.delete_key(hash); !status) return status.error();
+    }
+    return hashes;
   };
-  auto deleted = co_await on_store<store::Status>(tenants.store_thread, std::move(deleted_job));
-  for (const auto& hash : hashes) tenants.directory.erase_key(hash);
+  auto deleted = co_await on_store<store::Result<std::vector<std::string>>>(tenants.store_thread,
+                                                                           std::move(deleted_job));
   if (!deleted && deleted.error().kind == store::StoreErrorKind::not_found) {
-    co_await send_error(writer, 404, "Key not found in database", "not_found_error", "keys");
+    for (const auto& hash : named) tenants.directory.erase_key(hash);  // whatever was deleted before
+    co_await send_error(writer, 404, "Key not found in database", "not_found_error",
+                        aliases.empty() ? "keys" : "key_aliases");
     co_return;
   }
   if (!deleted) {
+    for (const auto& hash : named) tenants.directory.erase_key(hash);
     co_await send_store_error(writer, deleted.error());
     co_return;
   }
+  for (const auto& hash : deleted.value()) tenants.directory.erase_key(hash);
   json::object answer;
-  answer["deleted_keys"] = string_array(hashes);  // hashes: a raw key is never echoed
+  answer["deleted_keys"] = string_array(deleted.value());  // hashes: a raw key is never echoed
   co_await send_json(writer, 200, answer);
 }
 

@@ -291,3 +291,20 @@ test('non-master keys are refused on admin routes, and no secret ever reached th
   assert.ok(log.length > 0);
   for (const secret of secrets) assert.ok(!log.includes(secret), 'a key, key hash or the master key reached the log');
 });
+
+test('/key/delete by key_aliases deletes those keys at once; an unknown alias is a 404', async () => {
+  const one = await admin('POST', '/key/generate', { key_alias: 'delete-me-1' });
+  const two = await admin('POST', '/key/generate', { key_alias: 'delete-me-2' });
+  const kept = await admin('POST', '/key/generate', { key_alias: 'keep-me' });
+  assert.equal((await chat(one.json.key, 'model-a')).status, 200);
+
+  const deleted = await admin('POST', '/key/delete', { key_aliases: ['delete-me-1', 'delete-me-2'] });
+  assert.equal(deleted.status, 200, deleted.text);
+  assert.deepEqual(deleted.json.deleted_keys.sort(), [one.json.token, two.json.token].sort());
+  assert.equal((await chat(one.json.key, 'model-a')).status, 401);
+  assert.equal((await chat(two.json.key, 'model-a')).status, 401);
+  assert.equal((await chat(kept.json.key, 'model-a')).status, 200);
+
+  assertError(await admin('POST', '/key/delete', { key_aliases: ['never-made'] }), 404, /Key not found/);
+  assertError(await admin('POST', '/key/delete', {}), 400, /keys or key_aliases/);
+});
