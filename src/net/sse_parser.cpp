@@ -25,6 +25,15 @@ std::size_t find_line_break(std::string_view text) {
 }  // namespace
 
 void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
+  feed(bytes, [&out](const SseEventView& view) {
+    SseEvent& event = out.emplace_back();
+    event.event.assign(view.event);
+    event.data.assign(view.data);
+    event.id.assign(view.id);
+  });
+}
+
+void SseParser::feed_to(std::string_view bytes, Sink sink) {
   if (failed_) return;
   // The spec strips one UTF-8 BOM at the very start of the stream; it may arrive split.
   while (!bom_done_ && !bytes.empty()) {
@@ -33,34 +42,23 @@ void SseParser::feed(std::string_view bytes, std::vector<SseEvent>& out) {
       bom_done_ = ++bom_seen_ == kBom.size();
     } else {
       bom_done_ = true;
-      feed_lines(kBom.substr(0, bom_seen_), out);  // what looked like a BOM was content
+      feed_lines(kBom.substr(0, bom_seen_), sink);  // what looked like a BOM was content
     }
   }
-  feed_lines(bytes, out);
+  feed_lines(bytes, sink);
 }
 
-void SseParser::recycle(std::string&& data) {
-  if (data_.empty() && data.capacity() > data_.capacity()) {
-    data_.swap(data);
-    data_.clear();
-  }
-}
-
-void SseParser::feed_lines(std::string_view bytes, std::vector<SseEvent>& out) {
+void SseParser::feed_lines(std::string_view bytes, Sink sink) {
   if (skip_lf_ && !bytes.empty()) {
     skip_lf_ = false;
     if (bytes.front() == '\n') bytes.remove_prefix(1);
   }
   while (!bytes.empty() && !failed_) {
-    const std::size_t end = find_line_break(bytes);
+    // The blank line that ends an event needs no search.
+    const std::size_t end = bytes.front() == '\n' ? 0 : find_line_break(bytes);
     if (end == std::string_view::npos) {
       line_.append(bytes);
-      if (line_.size() + data_.size() > max_pending_bytes_) {
-        failed_ = true;
-        line_.clear();
-        data_.clear();
-      }
-      return;
+      break;
     }
     std::size_t next = end + 1;
     if (bytes[end] == '\r') {
@@ -71,19 +69,32 @@ void SseParser::feed_lines(std::string_view bytes, std::vector<SseEvent>& out) {
       }
     }
     if (line_.empty()) {
-      process_line(bytes.substr(0, end), out);  // the common case: no copy
+      process_line(bytes.substr(0, end), /*stable=*/true, sink);  // the common case: no copy
     } else {
       line_.append(bytes.substr(0, end));
-      process_line(line_, out);
+      process_line(line_, /*stable=*/false, sink);
       line_.clear();
     }
     bytes.remove_prefix(next);
   }
+  keep_view_data();
+  if (!failed_ && line_.size() + data_.size() > max_pending_bytes_) failed_ = true;
+  if (failed_) {
+    line_.clear();
+    data_.clear();
+  }
 }
 
-void SseParser::process_line(std::string_view line, std::vector<SseEvent>& out) {
+void SseParser::keep_view_data() {
+  if (!data_in_view_) return;
+  data_.assign(data_view_);
+  data_view_ = {};
+  data_in_view_ = false;
+}
+
+void SseParser::process_line(std::string_view line, bool stable, Sink sink) {
   if (line.empty()) {
-    dispatch(out);
+    dispatch(sink);
     return;
   }
   if (line.front() == ':') return;  // comment (keep-alive pings)
@@ -96,13 +107,7 @@ void SseParser::process_line(std::string_view line, std::vector<SseEvent>& out) 
     if (!value.empty() && value.front() == ' ') value.remove_prefix(1);
   }
   if (field == "data") {
-    data_.reserve(data_.size() + value.size() + 1);  // one allocation, not a second for the '\n'
-    data_.append(value);
-    data_.push_back('\n');
-    if (data_.size() > max_pending_bytes_) {
-      failed_ = true;
-      data_.clear();
-    }
+    add_data(value, stable);
   } else if (field == "event") {
     event_.assign(value);
   } else if (field == "id") {
@@ -112,17 +117,32 @@ void SseParser::process_line(std::string_view line, std::vector<SseEvent>& out) 
   // ignored by the spec.
 }
 
-void SseParser::dispatch(std::vector<SseEvent>& out) {
+void SseParser::add_data(std::string_view value, bool stable) {
+  if (data_lines_++ == 0 && stable) {
+    data_view_ = value;
+    data_in_view_ = true;
+    return;
+  }
+  keep_view_data();  // a second line: the lines are joined in data_
+  if (data_lines_ > 1) data_.push_back('\n');
+  data_.append(value);
+  if (data_.size() > max_pending_bytes_) failed_ = true;
+}
+
+void SseParser::dispatch(Sink sink) {
   in_event_ = false;
-  if (data_.empty()) {  // no data line: the spec drops the event (and its type)
+  if (data_lines_ == 0) {  // no data line: the spec drops the event (and its type)
     event_.clear();
     return;
   }
-  data_.pop_back();  // the '\n' after the last data line
-  SseEvent& event = out.emplace_back();
-  event.event.swap(event_);
-  event.data.swap(data_);
-  event.id = last_id_;
+  const SseEventView view{event_, data_in_view_ ? data_view_ : std::string_view(data_), last_id_,
+                          data_lines_ == 1};
+  sink.call(sink.target, view);
+  event_.clear();
+  data_.clear();
+  data_view_ = {};
+  data_in_view_ = false;
+  data_lines_ = 0;
 }
 
 namespace {

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace llmux::net {
@@ -17,7 +18,17 @@ struct SseEvent {
   std::string id;     // the last event id seen so far in the stream (it persists across events)
 };
 
-// Feed it bytes exactly as they come off the wire, split anywhere; it appends every event
+// An event as the parser hands it to a callback: views valid only during the call. `data` points
+// straight into the fed bytes when the event has one data line that arrived in one feed (the
+// usual case: no copy, no allocation); otherwise into the parser's own buffer.
+struct SseEventView {
+  std::string_view event;
+  std::string_view data;
+  std::string_view id;
+  bool one_line = false;  // data came from a single `data:` line, so it holds no line break
+};
+
+// Feed it bytes exactly as they come off the wire, split anywhere; it reports every event
 // completed by those bytes. Lines may end in "\n", "\r\n" or "\r".
 class SseParser {
  public:
@@ -28,11 +39,15 @@ class SseParser {
   explicit SseParser(std::size_t max_pending_bytes = kDefaultMaxPendingBytes)
       : max_pending_bytes_(max_pending_bytes) {}
 
+  // Calls on_event(const SseEventView&) for each event, in order. It must not feed this parser.
+  template <class OnEvent>
+  void feed(std::string_view bytes, OnEvent&& on_event) {
+    feed_to(bytes, Sink{&on_event, [](void* target, const SseEventView& event) {
+                          (*static_cast<std::remove_reference_t<OnEvent>*>(target))(event);
+                        }});
+  }
+  // Appends owned copies: for callers that keep events past the feed.
   void feed(std::string_view bytes, std::vector<SseEvent>& out);
-
-  // Hands back a dispatched event's data string once the caller is done with it: the next
-  // event's data reuses its capacity instead of allocating (a stream dispatches one per chunk).
-  void recycle(std::string&& data);
 
   // Bytes or fields are pending that no blank line has dispatched yet: a stream that ends
   // now was cut off mid-event. Comment lines alone do not count.
@@ -42,18 +57,32 @@ class SseParser {
   bool failed() const { return failed_; }
 
  private:
-  void process_line(std::string_view line, std::vector<SseEvent>& out);
-  void dispatch(std::vector<SseEvent>& out);
-  void feed_lines(std::string_view bytes, std::vector<SseEvent>& out);
+  // A callback without a template parameter, so the parsing itself lives in the .cpp.
+  struct Sink {
+    void* target;
+    void (*call)(void* target, const SseEventView& event);
+  };
 
-  std::string line_;     // an incomplete line carried over from the previous feed
-  std::string data_;     // data buffer: every data line followed by '\n'
-  std::string event_;    // event type buffer
-  std::string last_id_;  // last event id buffer
+  void feed_to(std::string_view bytes, Sink sink);
+  void feed_lines(std::string_view bytes, Sink sink);
+  // `stable` says the line is part of the bytes being fed (not the carried-over line_), so a
+  // view of it lives until the feed returns.
+  void process_line(std::string_view line, bool stable, Sink sink);
+  void add_data(std::string_view value, bool stable);
+  void dispatch(Sink sink);
+  void keep_view_data();  // copies a data view into data_ before the fed bytes go away
+
+  std::string line_;            // an incomplete line carried over from the previous feed
+  std::string data_;            // data lines joined with '\n', when they could not stay a view
+  std::string_view data_view_;  // the event's one data line, inside the bytes being fed
+  std::string event_;           // event type buffer
+  std::string last_id_;         // last event id buffer
   std::size_t max_pending_bytes_;
-  unsigned bom_seen_ = 0;  // how many bytes of a leading UTF-8 BOM were consumed
+  std::size_t data_lines_ = 0;  // data lines in the pending event
+  unsigned bom_seen_ = 0;       // how many bytes of a leading UTF-8 BOM were consumed
   bool bom_done_ = false;
-  bool skip_lf_ = false;  // the last byte fed was '\r': a leading '\n' next completes "\r\n"
+  bool data_in_view_ = false;  // the pending event's data is data_view_, not data_
+  bool skip_lf_ = false;       // the last byte fed was '\r': a leading '\n' next completes "\r\n"
   bool in_event_ = false;
   bool failed_ = false;
 };

@@ -55,10 +55,10 @@ Usage AnthropicStream::usage() const {
                u.cache_creation_input_tokens};
 }
 
-void AnthropicStream::on_event(const net::SseEvent& event, StreamPiece& piece) {
+void AnthropicStream::on_event(const net::SseEventView& event, StreamPiece& piece) {
   const std::string_view type = event.event;
   if (type == "message_stop") saw_message_stop_ = true;
-  if (type == "error" && !upstream_error_) upstream_error_ = event.data;
+  if (type == "error" && !upstream_error_) upstream_error_ = std::string(event.data);
   if (translator_) {
     translator_->on_event(type, event.data, piece.bytes);
     return;
@@ -76,12 +76,8 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
       piece.failure = stream_read_failure(*error);
       break;
     }
-    events_.clear();
-    parser_.feed(std::get<std::string_view>(read), events_);
-    for (auto& event : events_) {
-      on_event(event, piece);
-      parser_.recycle(std::move(event.data));
-    }
+    const std::string_view bytes = std::get<std::string_view>(read);
+    parser_.feed(bytes, [this, &piece](const net::SseEventView& event) { on_event(event, piece); });
     if (upstream_error_) {
       // Anthropic reports overloads mid-stream as an `error` event. The translator (or the
       // pass-through) already framed it for the client.

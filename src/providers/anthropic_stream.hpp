@@ -31,14 +31,13 @@ class AnthropicStream final : public StreamSource {
   bool anthropic_wire() const override { return !translator_.has_value(); }
 
  private:
-  void on_event(const net::SseEvent& event, StreamPiece& piece);
+  void on_event(const net::SseEventView& event, StreamPiece& piece);
 
   std::unique_ptr<net::UpstreamExchange> exchange_;
   std::optional<anthropic::StreamFromAnthropic> translator_;
   std::chrono::milliseconds idle_limit_;
   net::HeaderList upstream_headers_;
   net::SseParser parser_;
-  std::vector<net::SseEvent> events_;
   Usage passthrough_usage_;
   bool saw_message_stop_ = false;
   std::optional<std::string> upstream_error_;

@@ -1,43 +1,17 @@
 #include "providers/openai_stream.hpp"
 
-#include <string.h>  // memmem (GNU)
-
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
+#include "providers/openai_chunk_scan.hpp"
 #include "providers/upstream_call.hpp"
 
 namespace llmux::providers {
 namespace {
 
-// string_view::find calls memchr for every '"' in a chunk (JSON is full of them) before comparing;
-// glibc's memmem skips ahead. These searches run on every streamed chunk.
-std::size_t find_text(std::string_view haystack, std::string_view needle, std::size_t from = 0) {
-  if (from > haystack.size()) return std::string_view::npos;
-  const void* at = ::memmem(haystack.data() + from, haystack.size() - from, needle.data(), needle.size());
-  return at ? static_cast<std::size_t>(static_cast<const char*>(at) - haystack.data()) : std::string_view::npos;
-}
-
-std::int64_t int_member(std::string_view object, std::string_view key) {
-  const auto value = api::find_member(object, key);
-  if (!value) return 0;
-  return api::decode_int64(*value).value_or(0);
-}
-
 bool is_empty_array(std::string_view value) {
   api::ElementCursor cursor(value);
   std::string_view element;
   return api::is_array(value) && !cursor.next(element) && !cursor.error();
-}
-
-bool has_finish_reason(std::string_view data) {
-  // Cheaper than walking choices[]: any non-null finish_reason in the chunk.
-  static constexpr std::string_view kKey = "\"finish_reason\":";
-  for (std::size_t at = find_text(data, kKey); at != std::string_view::npos; at = find_text(data, kKey, at + 1)) {
-    std::size_t i = at + kKey.size();
-    while (i < data.size() && data[i] == ' ') ++i;
-    if (i < data.size() && data[i] != 'n') return true;
-  }
-  return false;
 }
 
 // Where a chunk mentions "usage". include_usage puts `"usage":null` in every chunk but the last;
@@ -76,14 +50,14 @@ bool ends_with_null_usage(std::string_view data, UsageMention& result) {
   return true;
 }
 
-UsageMention find_usage(std::string_view data) {
+UsageMention find_usage(std::string_view data, const ChunkKeys& keys) {
   static constexpr std::string_view kKey = "\"usage\"";
   UsageMention result;
   if (ends_with_null_usage(data, result)) return result;
-  const std::size_t key = find_text(data, kKey);
-  if (key == std::string_view::npos) return result;
+  if (keys.usage_count == 0) return result;
   result.present = true;
-  if (find_text(data, kKey, key + kKey.size()) != std::string_view::npos) return result;
+  if (keys.usage_count > 1) return result;
+  const std::size_t key = keys.first_usage;
   std::size_t i = key + kKey.size();
   while (i < data.size() && is_json_ws(data[i])) ++i;
   if (i >= data.size() || data[i] != ':') return result;
@@ -103,58 +77,112 @@ UsageMention find_usage(std::string_view data) {
   return result;
 }
 
+// Reads a usage object in one walk: counts, cached and LiteLLM-shaped cache-write tokens. Like
+// find_member, the last of repeated keys wins and a malformed object yields zeros; cached tokens
+// stay as they were unless prompt_tokens_details is there.
+void read_usage(std::string_view usage_json, Usage& usage) {
+  std::int64_t prompt = 0, completion = 0, cache_write = 0;
+  std::optional<std::int64_t> cached;
+  const auto int_value = [](std::string_view value) { return api::decode_int64(value).value_or(0); };
+  api::MemberCursor cursor(usage_json);
+  api::Member member;
+  while (cursor.next(member)) {
+    const std::string_view value = member.value(usage_json);
+    if (api::key_equals(member.key_raw, "prompt_tokens")) {
+      prompt = int_value(value);
+    } else if (api::key_equals(member.key_raw, "completion_tokens")) {
+      completion = int_value(value);
+    } else if (api::key_equals(member.key_raw, "prompt_tokens_details")) {
+      const auto cached_value = api::find_member(value, "cached_tokens");
+      cached = cached_value ? int_value(*cached_value) : 0;
+    } else if (api::key_equals(member.key_raw, "cache_creation_input_tokens")) {
+      cache_write = int_value(value);
+    }
+  }
+  if (cursor.error()) {
+    prompt = completion = cache_write = 0;
+    cached.reset();
+  }
+  usage.prompt_tokens = prompt;
+  usage.completion_tokens = completion;
+  if (cached) usage.cached_tokens = *cached;
+  usage.cache_write_tokens = cache_write;
+  usage.known = true;
+}
+
+// The chunk's top-level "usage" and "choices" in one walk (last of repeated keys wins, as with
+// find_member; none on a syntax error).
+struct UsageChunk {
+  std::optional<std::string_view> usage;
+  std::optional<std::string_view> choices;
+};
+
+UsageChunk usage_members(std::string_view data) {
+  UsageChunk found;
+  api::MemberCursor cursor(data);
+  api::Member member;
+  while (cursor.next(member)) {
+    if (api::key_equals(member.key_raw, "usage")) {
+      found.usage = member.value(data);
+    } else if (api::key_equals(member.key_raw, "choices")) {
+      found.choices = member.value(data);
+    }
+  }
+  if (cursor.error()) return {};
+  return found;
+}
+
 }  // namespace
 
 void OpenAiStreamFilter::feed(std::string_view upstream_bytes, std::string& client_bytes) {
-  events_.clear();
-  parser_.feed(upstream_bytes, events_);
-  for (auto& event : events_) {
-    on_event(event, client_bytes);
-    parser_.recycle(std::move(event.data));
-  }
+  parser_.feed(upstream_bytes, [&](const net::SseEventView& event) { on_event(event, client_bytes); });
 }
 
-void OpenAiStreamFilter::on_event(net::SseEvent& event, std::string& client_bytes) {
-  std::string_view data = event.data;
+void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& client_bytes) {
+  const std::string_view data = event.data;
   if (data.empty()) return;
   if (data == "[DONE]") {
     saw_done_ = true;
     client_bytes += "data: [DONE]\n\n";
     return;
   }
+  const ChunkKeys keys = scan_chunk_keys(data);
   bool usage_only = false;
-  const UsageMention usage_mention = find_usage(data);
+  const UsageMention usage_mention = find_usage(data, keys);
   if (usage_mention.present && !usage_mention.only_null) {
-    if (const auto usage = api::find_member(data, "usage"); usage && api::is_object(*usage)) {
-      usage_.prompt_tokens = int_member(*usage, "prompt_tokens");
-      usage_.completion_tokens = int_member(*usage, "completion_tokens");
-      if (const auto details = api::find_member(*usage, "prompt_tokens_details")) {
-        usage_.cached_tokens = int_member(*details, "cached_tokens");
-      }
-      usage_.cache_write_tokens = int_member(*usage, "cache_creation_input_tokens");  // LiteLLM-shaped
-      usage_.known = true;
-      const auto choices = api::find_member(data, "choices");
-      usage_only = choices && is_empty_array(*choices);
+    if (const UsageChunk chunk = usage_members(data); chunk.usage && api::is_object(*chunk.usage)) {
+      read_usage(*chunk.usage, usage_);
+      usage_only = chunk.choices && is_empty_array(*chunk.choices);
     }
   }
-  if (!saw_finish_reason_ && has_finish_reason(data)) saw_finish_reason_ = true;
-  if (find_text(data, "\"error\"") != std::string_view::npos && api::find_member(data, "error").has_value() &&
+  if (keys.finish_reason) saw_finish_reason_ = true;
+  if (keys.error && api::find_member(data, "error").has_value() &&
       !api::find_member(data, "choices").has_value()) {
     // Reported to the client by the pipeline's own error event, with what was tried.
     upstream_error_ = std::string(data);
     return;
   }
+  std::string_view kept = data;
+  std::string_view after_cut;
   if (!client_wants_usage_) {
     // The gateway asked for usage on the client's behalf: the client must see neither the usage
     // chunk nor the `"usage":null` that include_usage adds to every other chunk.
     if (usage_only) return;
     if (usage_mention.strippable()) {
-      // Moves just the final "}".
-      event.data.erase(usage_mention.cut_begin, usage_mention.cut_end - usage_mention.cut_begin);
-      data = event.data;
+      kept = data.substr(0, usage_mention.cut_begin);
+      after_cut = data.substr(usage_mention.cut_end);  // the final "}"
     }
   }
-  net::append_sse_data(client_bytes, data);
+  if (!event.one_line) {
+    net::append_sse_data(client_bytes,
+                         std::string(kept) + std::string(after_cut));  // rare: several data lines
+    return;
+  }
+  // One data line: it holds no line break, so the frame is written as is, around the cut.
+  client_bytes.append("data: ");
+  client_bytes.append(kept);
+  client_bytes.append(after_cut);
+  client_bytes.append("\n\n");
 }
 
 OpenAiStream::OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,

@@ -29,7 +29,7 @@ class OpenAiStreamFilter {
   const Usage& usage() const { return usage_; }
 
  private:
-  void on_event(net::SseEvent& event, std::string& client_bytes);  // may edit event.data in place
+  void on_event(const net::SseEventView& event, std::string& client_bytes);
 
   bool client_wants_usage_;
   bool saw_done_ = false;
@@ -37,7 +37,6 @@ class OpenAiStreamFilter {
   std::optional<std::string> upstream_error_;
   Usage usage_;
   net::SseParser parser_;
-  std::vector<net::SseEvent> events_;
 };
 
 class OpenAiStream final : public StreamSource {

@@ -205,19 +205,79 @@ TEST(SseParser, ManyEventsInOneFeedAndALineAcrossFeeds) {
   EXPECT_EQ(events[3].event, "") << "an event type applies to one event";
 }
 
-TEST(SseParser, RecycledDataBufferIsReusedForTheNextEvent) {
+struct SeenEvent {
+  std::string event, data, id;
+  bool one_line = false;
+  bool data_in_input = false;  // the view pointed into the bytes that were fed
+};
+
+std::vector<SeenEvent> feed_views(SseParser& parser, std::string_view bytes) {
+  std::vector<SeenEvent> seen;
+  parser.feed(bytes, [&](const SseEventView& view) {
+    const bool inside = !view.data.empty() && view.data.data() >= bytes.data() &&
+                        view.data.data() + view.data.size() <= bytes.data() + bytes.size();
+    seen.push_back(
+        {std::string(view.event), std::string(view.data), std::string(view.id), view.one_line, inside});
+  });
+  return seen;
+}
+
+TEST(SseParser, OneLineEventInOneFeedIsAViewOfTheFedBytes) {
   SseParser parser;
+  const std::string bytes = "event: e\nid: 7\ndata: {\"a\":1}\n\ndata: second\r\n\r\n";
+  const auto seen = feed_views(parser, bytes);
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].event, "e");
+  EXPECT_EQ(seen[0].id, "7");
+  EXPECT_EQ(seen[0].data, "{\"a\":1}");
+  EXPECT_TRUE(seen[0].one_line);
+  EXPECT_TRUE(seen[0].data_in_input) << "a whole one-line event must not be copied";
+  EXPECT_EQ(seen[1].event, "");
+  EXPECT_EQ(seen[1].id, "7");
+  EXPECT_EQ(seen[1].data, "second");
+  EXPECT_TRUE(seen[1].data_in_input);
+}
+
+TEST(SseParser, EventSplitAcrossFeedsIsKeptUntilItEnds) {
+  SseParser parser;
+  std::string first = "data: abc";
+  EXPECT_TRUE(feed_views(parser, first).empty());
+  first.assign(first.size(), '#');  // the caller's buffer is reused for the next read
+  std::string second = "def\n";
+  EXPECT_TRUE(feed_views(parser, second).empty());
+  second.assign(second.size(), '#');
+  const auto seen = feed_views(parser, "\n");
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].data, "abcdef");
+  EXPECT_TRUE(seen[0].one_line);
+  // The whole data line arrived, only the blank line did not: the data must outlive its read.
+  std::string line = "data: whole\n";
+  EXPECT_TRUE(feed_views(parser, line).empty());
+  line.assign(line.size(), '#');
+  const auto later = feed_views(parser, "\n");
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(later[0].data, "whole");
+}
+
+TEST(SseParser, SeveralDataLinesAreJoinedAndNotOneLine) {
+  SseParser parser;
+  const auto seen = feed_views(parser, "data: a\ndata:\ndata: c\n\ndata:\n\n");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].data, "a\n\nc");
+  EXPECT_FALSE(seen[0].one_line);
+  EXPECT_EQ(seen[1].data, "") << "one empty data line is still an event";
+  EXPECT_TRUE(seen[1].one_line);
+}
+
+TEST(SseParser, DataViewSplitAcrossFeedsCountsTowardsTheLimit) {
+  SseParser parser(/*max_pending_bytes=*/16);
   std::vector<SseEvent> events;
-  const std::string payload(200, 'p');
-  parser.feed("data: " + payload + "\n\n", events);
-  ASSERT_EQ(events.size(), 1u);
-  const char* storage = events[0].data.data();
-  parser.recycle(std::move(events[0].data));
-  events.clear();
-  parser.feed("data: second\n\n", events);
-  ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].data, "second");
-  EXPECT_EQ(events[0].data.data(), storage) << "the recycled buffer should carry the next event";
+  parser.feed("data: 0123456789\n", events);  // 10 bytes pending: within the limit
+  EXPECT_FALSE(parser.failed());
+  parser.feed("data: 0123456789\n", events);  // 21 joined: over it
+  EXPECT_TRUE(parser.failed());
+  parser.feed("\n", events);
+  EXPECT_TRUE(events.empty());
 }
 
 TEST(SseParser, CrLfSplitAcrossFeedsIsOneLineEnd) {

@@ -118,5 +118,47 @@ TEST(OpenAiStreamFilter, NoFinishReasonWithoutOne) {
   EXPECT_FALSE(filter.saw_done());
 }
 
+TEST(OpenAiStreamFilter, NullUsageIsStrippedFromAnEventSplitAcrossReads) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/false);
+  std::string out;
+  const std::string all = std::string(kContentNullUsage) + std::string(kDone);
+  for (std::size_t at = 0; at < all.size(); at += 7) {
+    std::string read = all.substr(at, 7);
+    filter.feed(read, out);
+    read.assign(read.size(), '#');  // the read buffer is reused once the filter returns
+  }
+  EXPECT_EQ(out, std::string(kContent) + std::string(kDone));
+}
+
+TEST(OpenAiStreamFilter, MultiLineDataIsReframedLineByLine) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/false);
+  const std::string out =
+      feed_all(filter, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]\ndata: ,\"usage\":null}\n\n");
+  EXPECT_EQ(out, "data: {\"choices\":[{\"delta\":{\"content\":\"x\"}}]\ndata: }\n\n");
+}
+
+TEST(OpenAiStreamFilter, ErrorTextInsideAChunkIsNotAnError) {
+  OpenAiStreamFilter filter(true);
+  const std::string chunk =
+      R"(data: {"choices":[{"delta":{"content":"error"},"finish_reason":null}],"error":null})"
+      "\n\n";
+  EXPECT_EQ(feed_all(filter, chunk), chunk);
+  EXPECT_FALSE(filter.upstream_error().has_value())
+      << "a chunk with choices is content, whatever else it holds";
+}
+
+TEST(OpenAiStreamFilter, UsageWithoutDetailsKeepsCachedTokensAndReadsCacheWrites) {
+  OpenAiStreamFilter filter(true);
+  feed_all(
+      filter,
+      R"(data: {"choices":[],"usage":{"completion_tokens":4,"prompt_tokens":9,"cache_creation_input_tokens":5,"prompt_tokens":11}})"
+      "\n\n");
+  EXPECT_TRUE(filter.usage().known);
+  EXPECT_EQ(filter.usage().prompt_tokens, 11) << "the last of repeated keys wins, as in any JSON reader here";
+  EXPECT_EQ(filter.usage().completion_tokens, 4);
+  EXPECT_EQ(filter.usage().cache_write_tokens, 5);
+  EXPECT_EQ(filter.usage().cached_tokens, 0);
+}
+
 }  // namespace
 }  // namespace llmux::providers
