@@ -25,16 +25,26 @@ std::chrono::milliseconds seconds_to_ms(double seconds) {
 // LiteLLM's mock_testing_* flags fail the requested group, so its fallbacks are exercised.
 std::optional<AttemptFailure> mock_testing_failure(const api::RequestView& view, std::string_view group) {
   using router::ErrorKind;
-  const std::string note = "This is a mock exception for model=" + std::string(group) + ", to trigger a fallback.";
-  if (view.mock_testing_fallbacks) return AttemptFailure{ErrorKind::internal, 500, note, std::nullopt};
+  // Built only when a flag asks for it: this runs on every attempt.
+  const auto note = [&] { return "This is a mock exception for model=" + std::string(group) + ", to trigger a fallback."; };
+  if (view.mock_testing_fallbacks) return AttemptFailure{ErrorKind::internal, 500, note(), std::nullopt};
   if (view.mock_testing_context_fallbacks)
-    return AttemptFailure{ErrorKind::context_window_exceeded, 400, note, std::nullopt};
+    return AttemptFailure{ErrorKind::context_window_exceeded, 400, note(), std::nullopt};
   if (view.mock_testing_content_policy_fallbacks)
-    return AttemptFailure{ErrorKind::content_policy, 400, note, std::nullopt};
+    return AttemptFailure{ErrorKind::content_policy, 400, note(), std::nullopt};
   if (view.mock_testing_rate_limit_error)
     return AttemptFailure{ErrorKind::rate_limited, 429, "This is a mock rate limit error", std::nullopt};
   if (view.mock_timeout) return AttemptFailure{ErrorKind::timeout, 408, "Request timed out (mock_timeout)", std::nullopt};
   return std::nullopt;
+}
+
+// `digits` lower-case hex digits of `value`, zero-padded, at `out`.
+void put_hex(char* out, std::uint64_t value, int digits) {
+  static constexpr char hex[] = "0123456789abcdef";
+  for (int i = digits - 1; i >= 0; --i) {
+    out[i] = hex[value & 0xf];
+    value >>= 4;
+  }
 }
 
 router::Failure to_router_failure(const AttemptFailure& failure) {
@@ -67,12 +77,12 @@ enum class StreamEnd {
 
 // Streams an answer whose first piece is already in hand. Once bytes have reached the client, a
 // failure can no longer be failed over (DESIGN decision 5): it ends the stream with an error event.
-asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, providers::StreamPiece first,
+// `piece` holds the first piece, and then each next one (the caller's, not a copy in this frame).
+asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, providers::StreamPiece& piece,
                                         net::ResponseWriter& writer, net::HeaderList headers,
                                         const SharedState& shared, const config::Deployment& deployment,
                                         const ClientWire& wire) {
   for (auto& header : stream.upstream_headers()) headers.push_back(std::move(header));
-  providers::StreamPiece piece = std::move(first);
   // The head travels with the first piece; the last piece travels with the end of the body.
   if (piece.finished && !piece.failure) {
     const bool started = co_await writer.begin_stream(200, headers, "text/event-stream");
@@ -80,7 +90,10 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
     const bool ended = co_await writer.end_stream(piece.bytes);
     co_return ended ? StreamEnd::completed : StreamEnd::client_gone;
   }
-  if (!co_await writer.begin_stream(200, headers, "text/event-stream", piece.bytes)) {
+  const bool started = co_await writer.begin_stream(200, headers, "text/event-stream", piece.bytes);
+  // The head is out: its headers need not live as long as the stream does.
+  net::HeaderList().swap(headers);
+  if (!started) {
     stream.cancel();
     co_return StreamEnd::client_gone;
   }
@@ -129,6 +142,66 @@ void append_accounting(CallRequest& call, const CallOutcome& outcome, net::Heade
   for (auto& header : call.on_finished(outcome)) headers.push_back(std::move(header));
 }
 
+// One attempt at a deployment: a failure the request's mock_testing_* flags inject, a mock answer,
+// or the provider's call. Its own coroutine, so that what the attempt needs (its context) is not
+// kept in execute_call's frame for as long as a stream lasts.
+asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, WorkerResources& worker,
+                                                   const CallRequest& call, const router::RequestPlan& plan,
+                                                   const config::Deployment& deployment, CancelState& cancel,
+                                                   Clock::time_point attempt_started) {
+  const config::Config& config = *shared.config;
+  const api::RequestView& view = *call.view;
+  if (plan.current_group() == call.group) {
+    if (auto injected = mock_testing_failure(view, call.group)) co_return AttemptOutcome{std::move(*injected)};
+  }
+  if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view);
+  const double timeout_s =
+      view.timeout_seconds.value_or(deployment.timeout_seconds.value_or(config.router.timeout_seconds));
+  const double stream_timeout_s = view.stream_timeout_seconds.value_or(deployment.stream_timeout_seconds.value_or(
+      config.router.stream_timeout_seconds.value_or(timeout_s)));
+  providers::AttemptContext context{deployment,
+                                    call.endpoint,
+                                    view,
+                                    config,
+                                    worker.pool,
+                                    attempt_started + seconds_to_ms(view.stream ? stream_timeout_s : timeout_s),
+                                    seconds_to_ms(stream_timeout_s),
+                                    &cancel.cancel_current,
+                                    call.wire->format(),
+                                    call.client_body,
+                                    call.anthropic_beta};
+  AttemptOutcome outcome = co_await provider_for(worker, deployment)->attempt(context);
+  cancel.cancel_current = nullptr;
+  co_return outcome;
+}
+
+// A whole answer as the client's wire shapes it; a failure if it cannot be.
+AttemptOutcome adapt_whole(const ClientWire& wire, providers::FullResponse response,
+                           const config::Deployment& deployment) {
+  auto adapted = wire.adapt(std::move(response), deployment);
+  if (auto* failure = std::get_if<AttemptFailure>(&adapted)) return std::move(*failure);
+  return std::move(std::get<providers::FullResponse>(adapted));
+}
+
+asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
+                                 const config::Deployment& deployment, providers::FullResponse& response) {
+  net::HeaderList headers = route_headers(call.call_id, plan, &deployment, call.timing);
+  for (auto& header : response.upstream_headers) headers.push_back(std::move(header));
+  append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
+  co_await writer.send(response.status, headers, response.content_type, response.body);
+}
+
+// Nothing worked: the last upstream error's status, and what was tried.
+asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
+                                      const std::optional<AttemptFailure>& last_failure) {
+  const AttemptFailure last = last_failure.value_or(
+      AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
+  LLMUX_INFO("call " + call.call_id + " failed: " + describe_route(plan));
+  net::HeaderList failure_headers = route_headers(call.call_id, plan, nullptr, call.timing);
+  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
+  co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
+}
+
 }  // namespace
 
 router::RequestOverrides overrides_from(const api::RequestView& view) {
@@ -142,28 +215,40 @@ router::RequestOverrides overrides_from(const api::RequestView& view) {
   return overrides;
 }
 
+namespace {
+
+// The request's overrides plus tenancy's tag routing filter, as the call's plan takes them.
+router::RequestOverrides overrides_with_filter(const api::RequestView& view, const CallRequest& call) {
+  router::RequestOverrides overrides = overrides_from(view);
+  overrides.deployment_filter = call.deployment_filter;
+  return overrides;
+}
+
+}  // namespace
+
 std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng) {
   const std::string_view given = request.header("x-litellm-call-id");
   const bool usable = !given.empty() && given.size() <= 128 &&
                       given.find_first_not_of("abcdefABCDEF0123456789-_.") == std::string_view::npos;
   if (usable) return std::string(given);
+  // A version 4 UUID: "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", y in 8..b.
   const std::uint64_t high = rng(), low = rng();
-  char text[37];
-  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(high >> 32),
-                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0x0fff),
-                static_cast<unsigned>(((low >> 48) & 0x3fff) | 0x8000),
-                static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  std::string text(36, '-');
+  put_hex(text.data(), high >> 32, 8);
+  put_hex(text.data() + 9, (high >> 16) & 0xffff, 4);
+  text[14] = '4';
+  put_hex(text.data() + 15, high & 0x0fff, 3);
+  put_hex(text.data() + 19, ((low >> 48) & 0x3fff) | 0x8000, 4);
+  put_hex(text.data() + 24, low & 0xffffffffffffULL, 12);
   return text;
 }
 
+// Every local here lives as long as the call, a stream's included: what only one path needs
+// lives in that path's own coroutine (attempt_deployment, send_whole, send_all_failed).
 asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& worker, CallRequest& call,
                                    net::ResponseWriter& writer) {
-  const config::Config& config = *shared.config;
-  const api::RequestView& view = *call.view;
   const ClientWire& wire = *call.wire;
-  router::RequestOverrides overrides = overrides_from(view);
-  overrides.deployment_filter = call.deployment_filter;  // tenancy: tag routing
-  router::RequestPlan plan(*shared.router, call.group, std::move(overrides), worker.rng());
+  router::RequestPlan plan(*shared.router, call.group, overrides_with_filter(*call.view, call), worker.rng());
 
   CancelState cancel;
   writer.on_disconnect([&cancel] {
@@ -189,51 +274,20 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     }
 
     const config::Deployment& deployment = *step.deployment;
-    const double timeout_s =
-        view.timeout_seconds.value_or(deployment.timeout_seconds.value_or(config.router.timeout_seconds));
-    const double stream_timeout_s = view.stream_timeout_seconds.value_or(deployment.stream_timeout_seconds.value_or(
-        config.router.stream_timeout_seconds.value_or(timeout_s)));
     const auto attempt_started = Clock::now();
-
-    AttemptOutcome outcome = AttemptFailure{router::ErrorKind::internal, 0, "not attempted", std::nullopt};
-    if (auto injected = plan.current_group() == call.group ? mock_testing_failure(view, call.group) : std::nullopt) {
-      outcome = std::move(*injected);
-    } else if (view.mock_response) {
-      outcome = providers::mock_answer(deployment, call.endpoint, view);
-    } else {
-      providers::AttemptContext context{deployment,
-                                        call.endpoint,
-                                        view,
-                                        config,
-                                        worker.pool,
-                                        attempt_started + seconds_to_ms(view.stream ? stream_timeout_s : timeout_s),
-                                        seconds_to_ms(stream_timeout_s),
-                                        &cancel.cancel_current,
-                                        wire.format(),
-                                        call.client_body,
-                                        call.anthropic_beta};
-      outcome = co_await provider_for(worker, deployment)->attempt(context);
-      cancel.cancel_current = nullptr;
-    }
+    AttemptOutcome outcome =
+        co_await attempt_deployment(shared, worker, call, plan, deployment, cancel, attempt_started);
     if (cancel.cancelled) {
       if (auto* stream = std::get_if<std::unique_ptr<providers::StreamSource>>(&outcome)) (*stream)->cancel();
       co_return;
     }
 
-    if (auto* full = std::get_if<providers::FullResponse>(&outcome)) {
-      auto adapted = wire.adapt(std::move(*full), deployment);
-      if (auto* failure = std::get_if<AttemptFailure>(&adapted)) {
-        outcome = std::move(*failure);
-      } else {
-        auto& response = std::get<providers::FullResponse>(adapted);
-        call.timing.upstream += Clock::now() - attempt_started;
-        plan.report_success(Clock::now());
-        net::HeaderList headers = route_headers(call.call_id, plan, &deployment, call.timing);
-        for (auto& header : response.upstream_headers) headers.push_back(std::move(header));
-        append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
-        co_await writer.send(response.status, headers, response.content_type, response.body);
-        co_return;
-      }
+    if (auto* full = std::get_if<providers::FullResponse>(&outcome)) outcome = adapt_whole(wire, std::move(*full), deployment);
+    if (auto* response = std::get_if<providers::FullResponse>(&outcome)) {
+      call.timing.upstream += Clock::now() - attempt_started;
+      plan.report_success(Clock::now());
+      co_await send_whole(writer, call, plan, deployment, *response);
+      co_return;
     }
 
     if (auto* failure = std::get_if<AttemptFailure>(&outcome)) {
@@ -250,13 +304,13 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     auto stream = wire.adapt(std::move(std::get<std::unique_ptr<providers::StreamSource>>(outcome)), deployment);
     providers::StreamSource* raw_stream = stream.get();
     cancel.cancel_current = [raw_stream] { raw_stream->cancel(); };
-    providers::StreamPiece first = co_await stream->next();
+    providers::StreamPiece piece = co_await stream->next();
     cancel.cancel_current = nullptr;
     call.timing.upstream += Clock::now() - attempt_started;
     if (cancel.cancelled) co_return;
-    if (first.failure) {
-      plan.report_failure(to_router_failure(*first.failure), Clock::now());
-      last_failure = std::move(*first.failure);
+    if (piece.failure) {
+      plan.report_failure(to_router_failure(*piece.failure), Clock::now());
+      last_failure = std::move(*piece.failure);
       continue;
     }
     plan.report_success(Clock::now());
@@ -264,22 +318,15 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     net::HeaderList stream_headers = route_headers(call.call_id, plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
     stream_headers.insert(stream_headers.end(), call.extra_headers.begin(), call.extra_headers.end());
-    const StreamEnd end = co_await relay_stream(*stream, std::move(first), writer, std::move(stream_headers),
-                                                shared, deployment, wire);
+    const StreamEnd end =
+        co_await relay_stream(*stream, piece, writer, std::move(stream_headers), shared, deployment, wire);
     // tenancy hook: a stream that did not complete is a failed call, charged for the usage it
     // reported before it ended (Anthropic reports input tokens first; OpenAI usage comes last).
     const bool completed = end == StreamEnd::completed;
     if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), completed});
     co_return;
   }
-
-  // Nothing worked: the last upstream error's status, and what was tried.
-  const AttemptFailure last = last_failure.value_or(
-      AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
-  LLMUX_INFO("call " + call.call_id + " failed: " + describe_route(plan));
-  net::HeaderList failure_headers = route_headers(call.call_id, plan, nullptr, call.timing);
-  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
-  co_await send_failure(writer, wire, last, view.model, plan, std::move(failure_headers));
+  co_await send_all_failed(writer, call, plan, last_failure);
 }
 
 }  // namespace llmux::gateway

@@ -25,6 +25,76 @@ asio::awaitable<void> send_openai_error(net::ResponseWriter& writer, int status,
   co_await writer.send(status, headers, "application/json", api::openai_error_body(message, type, param, status));
 }
 
+namespace {
+
+// The call ids every answer carries; refusals send them here, the engine in its route headers.
+net::HeaderList call_id_headers(const std::string& call_id) {
+  net::HeaderList headers;
+  headers.reserve(2);
+  headers.emplace_back("x-litellm-call-id", call_id);
+  headers.emplace_back("x-request-id", call_id);
+  return headers;
+}
+
+// A call answered with an error before any upstream is tried.
+struct Refusal {
+  int status = 400;
+  std::string message;
+  std::string type;
+  std::optional<std::string> param;
+  net::HeaderList headers;  // after the call ids
+};
+
+// Admits and routes a read call, without I/O: fills `call` (and `accounting`, which must outlive
+// the call), or says why the call is refused. Kept out of the coroutine so that what it needs
+// only on the way (the tenant gate, error texts) is not part of a frame that lives as long as a
+// stream does.
+std::optional<Refusal> admit_call(const SharedState& shared, const api::RouteMatch& route,
+                                  const net::InboundRequest& request, const TenantCaller* caller,
+                                  const api::RequestView& view, CallRequest& call,
+                                  std::optional<CallAccounting>& accounting) {
+  // A virtual key's aliases, model access, limits and budget come before routing.
+  TenantGate gate = gate_call(shared, caller, view, call.endpoint, view.model);
+  if (gate.denial) {
+    tenancy::Denial& denial = *gate.denial;
+    return Refusal{denial.status, std::move(denial.message), std::move(denial.type), std::move(denial.param),
+                   std::move(gate.denial_headers)};
+  }
+  auto group = shared.router->resolve_group(gate.model);
+  if (!group) {
+    // LiteLLM's proxy wording (route_llm_request.py), which clients match on.
+    return Refusal{400,
+                   std::string(api::canonical_route_name(route.route)) + ": Invalid model name passed in model=" +
+                       view.model + ". Call `/v1/models` to view available models for your key.",
+                   "invalid_request_error", "model", {}};
+  }
+  call.view = &view;
+  call.group = std::move(*group);
+  call.anthropic_beta = request.header("anthropic-beta");  // for Anthropic deployments
+  if (auto denial = restrict_by_tags(shared, caller, call, gate.model)) {
+    return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::nullopt, {}};
+  }
+  attach_accounting(shared, caller, gate, call, accounting);
+  return std::nullopt;
+}
+
+asio::awaitable<void> send_refusal(net::ResponseWriter& writer, const Refusal& refusal, const std::string& call_id) {
+  net::HeaderList headers = call_id_headers(call_id);
+  headers.insert(headers.end(), refusal.headers.begin(), refusal.headers.end());
+  const std::optional<std::string_view> param =
+      refusal.param ? std::optional<std::string_view>(*refusal.param) : std::nullopt;
+  co_await send_openai_error(writer, refusal.status, refusal.message, refusal.type, param, headers);
+}
+
+// A request that cannot be read: the route's name leads the message, as LiteLLM's does.
+std::optional<Refusal> unreadable(const api::RouteMatch& route, api::RequestError& error) {
+  return Refusal{error.status, std::string(api::canonical_route_name(route.route)) + ": " + error.message,
+                 std::move(error.type), error.param.empty() ? std::nullopt : std::optional<std::string>(error.param),
+                 {}};
+}
+
+}  // namespace
+
 asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources& worker,
                                      const api::RouteMatch& route, net::InboundRequest& request,
                                      net::ResponseWriter& writer, const TenantCaller* caller) {
@@ -33,49 +103,19 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   call.call_id = call_id_for(request, worker.rng);
   call.endpoint = endpoint_for(route.route);
   call.wire = &openai_wire();
-  net::HeaderList id_headers;
-  id_headers.emplace_back("x-litellm-call-id", call.call_id);
-  id_headers.emplace_back("x-request-id", call.call_id);
-  const std::string route_name(api::canonical_route_name(route.route));
 
   auto parsed = api::read_request(call.endpoint, request.body, route.model_in_path);
-  if (auto* error = std::get_if<api::RequestError>(&parsed)) {
-    co_await send_openai_error(writer, error->status, route_name + ": " + error->message, error->type,
-                               error->param.empty() ? std::nullopt : std::optional<std::string_view>(error->param),
-                               id_headers);
-    co_return;
-  }
-  const api::RequestView& view = std::get<api::RequestView>(parsed);
-  // A virtual key's aliases, model access, limits and budget come before routing.
-  TenantGate gate = gate_call(shared, caller, view, call.endpoint, view.model);
-  if (gate.denial) {
-    net::HeaderList headers = id_headers;
-    headers.insert(headers.end(), gate.denial_headers.begin(), gate.denial_headers.end());
-    const auto& denial = *gate.denial;
-    co_await send_openai_error(writer, denial.status, denial.message, denial.type,
-                               denial.param ? std::optional<std::string_view>(*denial.param) : std::nullopt,
-                               headers);
-    co_return;
-  }
-  const auto group = shared.router->resolve_group(gate.model);
-  if (!group) {
-    // LiteLLM's proxy wording (route_llm_request.py), which clients match on.
-    co_await send_openai_error(writer, 400,
-                               route_name + ": Invalid model name passed in model=" + view.model +
-                                   ". Call `/v1/models` to view available models for your key.",
-                               "invalid_request_error", "model", id_headers);
-    co_return;
-  }
-  call.view = &view;
-  call.group = *group;
-  call.anthropic_beta = request.header("anthropic-beta");  // for Anthropic deployments
-  if (auto denial = restrict_by_tags(shared, caller, call, gate.model)) {
-    co_await send_openai_error(writer, denial->status, denial->message, denial->type, std::nullopt,
-                               id_headers);
-    co_return;
-  }
   std::optional<CallAccounting> accounting;
-  attach_accounting(shared, caller, gate, call, accounting);
+  std::optional<Refusal> refusal;
+  if (auto* error = std::get_if<api::RequestError>(&parsed)) {
+    refusal = unreadable(route, *error);
+  } else {
+    refusal = admit_call(shared, route, request, caller, std::get<api::RequestView>(parsed), call, accounting);
+  }
+  if (refusal) {
+    co_await send_refusal(writer, *refusal, call.call_id);
+    co_return;
+  }
   co_await execute_call(shared, worker, call, writer);
 }
 

@@ -201,13 +201,19 @@ asio::awaitable<bool> ResponseWriter::begin_stream(int status, const HeaderList&
   append_head(st.head_buffer, status, headers, content_type, keep_alive);
   st.head_buffer += st.chunked ? "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n"
                                : "Cache-Control: no-cache\r\n\r\n";
-  if (first_data.empty()) co_return co_await st.write_all(asio::buffer(st.head_buffer));
-  if (st.chunked) {
+  bool ok = false;
+  if (first_data.empty()) {
+    ok = co_await st.write_all(asio::buffer(st.head_buffer));
+  } else if (st.chunked) {
     char size_line[24];
     st.head_buffer.append(size_line, chunk_size_line(size_line, first_data.size()));
-    co_return co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(first_data), asio::buffer("\r\n", 2));
+    ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(first_data), asio::buffer("\r\n", 2));
+  } else {
+    ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(first_data));
   }
-  co_return co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(first_data));
+  // A stream can stay open for minutes; the head it no longer needs should not stay with it.
+  std::string().swap(st.head_buffer);
+  co_return ok;
 }
 
 asio::awaitable<bool> ResponseWriter::write_chunk(std::string_view data) {
@@ -318,8 +324,66 @@ asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint6
   }
 }
 
-// What an idle connection's read buffer may keep between requests (the first read asks for 8 KiB).
-constexpr std::size_t kIdleBufferBytes = 16u << 10;
+// Reads one request (its first bytes are in the buffer) into `request`. False when the connection
+// is to close: the client went quiet or away, or an error was answered. A coroutine of its own, so
+// the parser is not part of the frame of a connection whose answer (a stream) goes on for minutes.
+asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state, const ServerOptions& options,
+                                   InboundRequest& request) {
+  auto& st = *state;
+  http::request_parser<http::string_body> parser;
+  parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
+  parser.body_limit(options.max_body_bytes);
+  // The whole header must arrive within the limit: a slow client cannot hold the connection.
+  st.stream.expires_after(options.header_read_timeout);
+  {
+    auto [ec, n] = co_await http::async_read_header(st.stream, st.buffer, parser, use_tuple);
+    if (ec == http::error::header_limit) {
+      co_await write_simple_error(state, 431, "Request header fields too large", "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    }
+    // Beast checks a declared Content-Length against the body limit while reading the header.
+    if (ec == http::error::body_limit) {
+      co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
+      co_await linger_close(st, parser.content_length() ? std::optional<std::uint64_t>(*parser.content_length())
+                                                       : std::nullopt);
+      co_return false;
+    }
+    if (ec == beast::error::timeout || ec == http::error::end_of_stream) co_return false;
+    if (ec) {
+      co_await write_simple_error(state, 400, "Malformed HTTP request", "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    }
+  }
+  const auto& header = parser.get();
+  if (const auto length = parser.content_length(); length && *length > options.max_body_bytes) {
+    co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
+    co_await linger_close(st, std::optional<std::uint64_t>(*length));
+    co_return false;
+  }
+  if (header[http::field::expect] == "100-continue") {
+    static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+    if (!co_await st.write_all(asio::buffer(kContinue))) co_return false;
+  }
+  st.stream.expires_after(options.body_read_timeout);
+  {
+    auto [ec, n] = co_await http::async_read(st.stream, st.buffer, parser, use_tuple);
+    if (ec == http::error::body_limit) {
+      co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    }
+    if (ec) co_return false;
+  }
+  st.stream.expires_never();
+
+  auto message = parser.release();
+  st.keep_alive = message.keep_alive();
+  st.http10 = message.version() < 11;
+  request = to_inbound(std::move(message), st.remote_address);
+  co_return true;
+}
 
 asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, HttpServer::Worker& worker,
                                        const ServerOptions& options) {
@@ -331,8 +395,6 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   while (!worker.draining) {
     // Wait for the first byte of the next request: the keep-alive idle limit applies here.
     if (st.buffer.size() == 0) {
-      // A large request grew the buffer; an idle keep-alive connection need not keep it.
-      if (st.buffer.capacity() > kIdleBufferBytes) st.buffer.shrink_to_fit();
       st.idle = true;
       st.stream.expires_after(first_request ? options.header_read_timeout : options.keepalive_idle_timeout);
       auto [ec, n] = co_await st.stream.async_read_some(st.buffer.prepare(8192), use_tuple);
@@ -344,58 +406,12 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
     // Per-request state starts fresh: an early error answer below must not see the last response's.
     st.response_started = st.response_finished = st.chunked = false;
 
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
-    parser.body_limit(options.max_body_bytes);
-    // The whole header must arrive within the limit: a slow client cannot hold the connection.
-    st.stream.expires_after(options.header_read_timeout);
-    {
-      auto [ec, n] = co_await http::async_read_header(st.stream, st.buffer, parser, use_tuple);
-      if (ec == http::error::header_limit) {
-        co_await write_simple_error(state, 431, "Request header fields too large", "invalid_request_error");
-        co_await linger_close(st);
-        break;
-      }
-      // Beast checks a declared Content-Length against the body limit while reading the header.
-      if (ec == http::error::body_limit) {
-        co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
-        co_await linger_close(st, parser.content_length() ? std::optional<std::uint64_t>(*parser.content_length())
-                                                         : std::nullopt);
-        break;
-      }
-      if (ec == beast::error::timeout || ec == http::error::end_of_stream) break;
-      if (ec) {
-        co_await write_simple_error(state, 400, "Malformed HTTP request", "invalid_request_error");
-        co_await linger_close(st);
-        break;
-      }
-    }
-    const auto& header = parser.get();
-    if (const auto length = parser.content_length(); length && *length > options.max_body_bytes) {
-      co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
-      co_await linger_close(st, std::optional<std::uint64_t>(*length));
-      break;
-    }
-    if (header[http::field::expect] == "100-continue") {
-      static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
-      if (!co_await st.write_all(asio::buffer(kContinue))) break;
-    }
-    st.stream.expires_after(options.body_read_timeout);
-    {
-      auto [ec, n] = co_await http::async_read(st.stream, st.buffer, parser, use_tuple);
-      if (ec == http::error::body_limit) {
-        co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
-        co_await linger_close(st);
-        break;
-      }
-      if (ec) break;
-    }
-    st.stream.expires_never();
-
-    auto message = parser.release();
-    st.keep_alive = message.keep_alive();
-    st.http10 = message.version() < 11;
-    InboundRequest request = to_inbound(std::move(message), st.remote_address);
+    InboundRequest request;
+    if (!co_await read_request(state, options, request)) break;
+    // The read buffer (8 KiB or more) is not needed while the answer is made, which for a stream
+    // can take minutes: with no pipelined bytes in it, its storage goes back now and the next
+    // request's first read takes a fresh one.
+    if (st.buffer.size() == 0) st.buffer.shrink_to_fit();
 
     ResponseWriter writer(state);
     st.start_watch(state);

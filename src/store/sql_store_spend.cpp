@@ -1,5 +1,6 @@
 // Spend: the idempotent batch write, budget resets, and the two read paths (logs and reports).
 
+#include <bit>
 #include <cmath>
 #include <map>
 #include <unordered_set>
@@ -20,6 +21,14 @@ constexpr std::size_t spend_column_count = 18;
 // 100 rows x 18 columns stays far below both SQLite's and PostgreSQL's bound-parameter limits
 // while still turning a 500-row batch into five round trips.
 constexpr std::size_t rows_per_insert = 100;
+
+// Rows in the next INSERT when `left` remain: full chunks, then the rest as powers of two. Each
+// row count is its own statement text, and a connection keeps every text it prepared (a 100-row
+// statement holds ~47 KB in SQLite); remainders of any size would leave up to 100 of them cached
+// (several MB on the store thread), powers of two leave eight.
+std::size_t rows_in_next_insert(std::size_t left) {
+  return left >= rows_per_insert ? rows_per_insert : std::bit_floor(left);
+}
 
 // A NaN or infinite cost (a pricing bug) would violate NOT NULL in SQLite and fail the whole
 // batch for good, taking every other row with it; it is recorded as 0 instead.
@@ -147,8 +156,8 @@ Result<SpendBatchOutcome> SqlStore::apply_spend_batch(const std::vector<SpendRow
   return locked([&] {
     return in_transaction(*db_, [&]() -> Result<SpendBatchOutcome> {
       std::unordered_set<std::string> inserted;
-      for (std::size_t begin = 0; begin < valid.size(); begin += rows_per_insert) {
-        const std::size_t end = std::min(valid.size(), begin + rows_per_insert);
+      for (std::size_t begin = 0, end = 0; begin < valid.size(); begin = end) {
+        end = begin + rows_in_next_insert(valid.size() - begin);
         if (Status chunk = insert_spend_chunk(*db_, valid, begin, end, inserted); !chunk)
           return chunk.error();
       }

@@ -1,0 +1,49 @@
+// The call id every answer carries (x-litellm-call-id): the client's own when sane, else a new
+// version-4 UUID.
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <random>
+#include <regex>
+
+#include "gateway/call_engine.hpp"
+
+namespace llmux::gateway {
+namespace {
+
+// The UUID text as printf writes it from the same two random words.
+std::string printf_uuid(std::uint64_t high, std::uint64_t low) {
+  char text[37];
+  std::snprintf(text, sizeof text, "%08x-%04x-4%03x-%04x-%012llx", static_cast<unsigned>(high >> 32),
+                static_cast<unsigned>((high >> 16) & 0xffff), static_cast<unsigned>(high & 0x0fff),
+                static_cast<unsigned>(((low >> 48) & 0x3fff) | 0x8000),
+                static_cast<unsigned long long>(low & 0xffffffffffffULL));
+  return text;
+}
+
+TEST(CallId, NewIdsAreVersionFourUuidsFromTheTwoRandomWords) {
+  const net::InboundRequest request;
+  std::mt19937_64 rng(12345), replay(12345);
+  const std::regex uuid4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
+  for (int i = 0; i < 2000; ++i) {
+    const std::string id = call_id_for(request, rng);
+    const std::uint64_t high = replay(), low = replay();
+    ASSERT_EQ(id, printf_uuid(high, low));
+    ASSERT_TRUE(std::regex_match(id, uuid4)) << id;  // every field at full width, leading zeros kept
+  }
+}
+
+TEST(CallId, TheClientsOwnIdIsKeptOnlyWhenSane) {
+  std::mt19937_64 rng(7);
+  net::InboundRequest request;
+  request.headers.emplace_back("x-litellm-call-id", "abc-123_4.5");
+  EXPECT_EQ(call_id_for(request, rng), "abc-123_4.5");
+  request.headers.back().second = "bad id\r\nx-evil: 1";
+  EXPECT_NE(call_id_for(request, rng), "bad id\r\nx-evil: 1");
+  request.headers.back().second = std::string(129, 'a');
+  EXPECT_EQ(call_id_for(request, rng).size(), 36u);
+}
+
+}  // namespace
+}  // namespace llmux::gateway
