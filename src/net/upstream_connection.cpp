@@ -41,7 +41,7 @@ constexpr auto kTuple = asio::as_tuple(asio::use_awaitable);
 // How much one read asks for. A stream's chunks are a few hundred bytes, and a held stream
 // keeps its buffer for its whole life, so start small; a read that fills the space doubles it
 // for the next (a large answer then moves in large reads), up to the largest TLS record.
-constexpr std::size_t kMinReadSize = 4 * 1024;
+constexpr std::size_t kMinReadSize = 2 * 1024;
 constexpr std::size_t kMaxReadSize = 16 * 1024;
 
 enum class Phase { connect, tls_handshake, send, head, body };
