@@ -7,6 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startLlmux, startMock, readSse, simpleMessages, toYaml, waitFor } from '../lib/harness.mjs';
+import { adminRequest, chatAs } from '../lib/tenancy.mjs';
 
 const MASTER = 'sk-master-budget';
 const BUDGET = 0.0001;
@@ -52,24 +53,8 @@ after(async () => {
   await mock?.stop();
 });
 
-async function admin(method, path, body) {
-  const response = await fetch(`${llmux.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return response.json();
-}
-
-async function call(key, body) {
-  const response = await fetch(`${llmux.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: JSON.parse(text) };
-}
+const admin = (method, path, body) => adminRequest(llmux.url, MASTER, method, path, body);
+const call = (key, body) => chatAs(llmux.url, key, body);
 
 async function spendLogs(token, expected) {
   return waitFor(async () => {

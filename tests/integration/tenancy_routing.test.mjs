@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
 import { startLlmux, startMock, simpleMessages, toYaml, mockHits, routeEntries } from '../lib/harness.mjs';
+import { adminRequest, chatAs } from '../lib/tenancy.mjs';
 
 const MASTER = 'sk-master-routing';
 let mock;
@@ -54,24 +55,8 @@ after(async () => {
   await mock?.stop();
 });
 
-async function admin(method, path, body) {
-  const response = await fetch(`${llmux.url}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  return response.json();
-}
-
-async function call(key, body) {
-  const response = await fetch(`${llmux.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify({ messages: simpleMessages, ...body }),
-  });
-  const text = await response.text();
-  return { status: response.status, headers: response.headers, json: JSON.parse(text) };
-}
+const admin = (method, path, body) => adminRequest(llmux.url, MASTER, method, path, body);
+const call = (key, body) => chatAs(llmux.url, key, { messages: simpleMessages, ...body });
 
 async function listModels(key, path = '/v1/models') {
   const response = await fetch(`${llmux.url}${path}`, { headers: { authorization: `Bearer ${key}` } });
