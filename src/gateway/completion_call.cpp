@@ -2,6 +2,7 @@
 
 #include "api/error_body.hpp"
 #include "gateway/call_accounting.hpp"
+#include "gateway/route_report.hpp"
 
 namespace llmux::gateway {
 
@@ -27,15 +28,6 @@ asio::awaitable<void> send_openai_error(net::ResponseWriter& writer, int status,
 
 namespace {
 
-// The call ids every answer carries; refusals send them here, the engine in its route headers.
-net::HeaderList call_id_headers(const std::string& call_id) {
-  net::HeaderList headers;
-  headers.reserve(2);
-  headers.emplace_back("x-litellm-call-id", call_id);
-  headers.emplace_back("x-request-id", call_id);
-  return headers;
-}
-
 // A call answered with an error before any upstream is tried.
 struct Refusal {
   int status = 400;
@@ -45,11 +37,11 @@ struct Refusal {
   net::HeaderList headers;  // after the call ids
 };
 
-// Admits and routes a read call, without I/O: fills `call` (and `accounting`, which must outlive
-// the call), or says why the call is refused. Kept out of the coroutine so that what it needs
-// only on the way (the tenant gate, error texts) is not part of a frame that lives as long as a
-// stream does.
-std::optional<Refusal> admit_call(const SharedState& shared, const api::RouteMatch& route,
+// Readies a read call for the engine, without I/O — tenancy admission, the model group, tag
+// routing, accounting: fills `call` (and `accounting`, which must outlive the call), or says why
+// the call is refused. Kept out of the coroutine so that what it needs only on the way (the tenant
+// gate, error texts) is not part of a frame that lives as long as a stream does.
+std::optional<Refusal> prepare_call(const SharedState& shared, const api::RouteMatch& route,
                                   const net::InboundRequest& request, const TenantCaller* caller,
                                   const api::RequestView& view, CallRequest& call,
                                   std::optional<CallAccounting>& accounting) {
@@ -79,7 +71,8 @@ std::optional<Refusal> admit_call(const SharedState& shared, const api::RouteMat
 }
 
 asio::awaitable<void> send_refusal(net::ResponseWriter& writer, const Refusal& refusal, const std::string& call_id) {
-  net::HeaderList headers = call_id_headers(call_id);
+  net::HeaderList headers;
+  append_call_id_headers(headers, call_id);
   headers.insert(headers.end(), refusal.headers.begin(), refusal.headers.end());
   const std::optional<std::string_view> param =
       refusal.param ? std::optional<std::string_view>(*refusal.param) : std::nullopt;
@@ -110,7 +103,7 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   if (auto* error = std::get_if<api::RequestError>(&parsed)) {
     refusal = unreadable(route, *error);
   } else {
-    refusal = admit_call(shared, route, request, caller, std::get<api::RequestView>(parsed), call, accounting);
+    refusal = prepare_call(shared, route, request, caller, std::get<api::RequestView>(parsed), call, accounting);
   }
   if (refusal) {
     co_await send_refusal(writer, *refusal, call.call_id);

@@ -6,6 +6,7 @@
 #include "api/error_body.hpp"
 #include "api/json_scan.hpp"
 #include "gateway/call_accounting.hpp"
+#include "gateway/route_report.hpp"
 #include "providers/anthropic/count_tokens.hpp"
 #include "providers/anthropic/request_from_anthropic.hpp"
 #include "providers/anthropic_provider.hpp"
@@ -82,8 +83,7 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
   call.call_id = call_id_for(request, worker.rng);
   call.wire = &anthropic_wire();
   net::HeaderList id_headers;
-  id_headers.emplace_back("x-litellm-call-id", call.call_id);
-  id_headers.emplace_back("x-request-id", call.call_id);
+  append_call_id_headers(id_headers, call.call_id);
 
   auto parsed = read_anthropic_request(request.body, /*needs_messages=*/true);
   if (auto* error = std::get_if<std::string>(&parsed)) {

@@ -57,12 +57,16 @@ std::string describe_route(const router::RequestPlan& plan) {
   return out;
 }
 
+void append_call_id_headers(net::HeaderList& headers, const std::string& call_id) {
+  headers.emplace_back("x-litellm-call-id", call_id);
+  headers.emplace_back("x-request-id", call_id);
+}
+
 net::HeaderList route_headers(const std::string& call_id, const router::RequestPlan& plan,
                               const config::Deployment* served_by, const CallTiming& timing) {
   net::HeaderList headers;
   headers.reserve(14);  // these ten, and room for the upstream and accounting headers callers add
-  headers.emplace_back("x-litellm-call-id", call_id);
-  headers.emplace_back("x-request-id", call_id);
+  append_call_id_headers(headers, call_id);
   if (served_by) {
     headers.emplace_back("x-litellm-model-id", served_by->id());
     if (!served_by->api_base.empty()) {

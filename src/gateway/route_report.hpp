@@ -24,6 +24,10 @@ std::string milliseconds_text(std::chrono::steady_clock::duration d);
 // "group[provider/model]:outcome, …" — outcome is `ok` or the error kind with its status.
 std::string describe_route(const router::RequestPlan& plan);
 
+// x-litellm-call-id and x-request-id (LiteLLM sends both): every answer carries them, refusals
+// before routing included.
+void append_call_id_headers(net::HeaderList& headers, const std::string& call_id);
+
 net::HeaderList route_headers(const std::string& call_id, const router::RequestPlan& plan,
                               const config::Deployment* served_by, const CallTiming& timing);
 
