@@ -48,8 +48,9 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   if (caller_ && admission_)
     settle_call(tenants_, *caller_, *admission_, outcome.usage, cost, outcome.success, now);
 
+  // finished_ is set: this is the last use of the call's id and group, so the row takes them.
   store::SpendRow row;
-  row.call_id = call_id_;
+  row.call_id = std::move(call_id_);
   if (caller_) {
     const auto& key = *caller_->key;
     row.key_hash = key.token_hash;
@@ -58,7 +59,7 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
     row.user_id = key.user_id;
     row.tags = key.tags;
   }
-  row.model_group = model_group_;
+  row.model_group = std::move(model_group_);
   if (outcome.deployment) {
     row.deployment_id = outcome.deployment->id();
     row.model = outcome.deployment->upstream_model;

@@ -1,5 +1,6 @@
 #include "pricing/price_book.hpp"
 
+#include <algorithm>
 #include <cctype>
 
 namespace llmux::pricing {
@@ -94,9 +95,21 @@ const Price* PriceBook::entry(std::string_view key, std::string_view provider, b
 PriceLookup PriceBook::find(std::string_view provider, std::string_view model) const {
   const auto try_name = [&](std::string_view name) -> std::optional<PriceLookup> {
     if (!provider.empty()) {
-      std::string prefixed = std::string(provider) + "/" + std::string(name);
+      // Every answer is priced: the "<provider>/<model>" key is joined on the stack, not the heap.
+      char joined[256];
+      std::string heap_joined;
+      std::string_view prefixed;
+      if (provider.size() + 1 + name.size() <= sizeof joined) {
+        char* end = std::copy(provider.begin(), provider.end(), joined);
+        *end++ = '/';
+        end = std::copy(name.begin(), name.end(), end);
+        prefixed = std::string_view(joined, static_cast<std::size_t>(end - joined));
+      } else {
+        heap_joined = std::string(provider) + "/" + std::string(name);
+        prefixed = heap_joined;
+      }
       if (const Price* p = entry(prefixed, provider, /*check_provider=*/false)) {
-        return PriceLookup{*p, true, std::move(prefixed)};
+        return PriceLookup{*p, true, std::string(prefixed)};
       }
     }
     if (const Price* p = entry(name, provider, /*check_provider=*/true))

@@ -17,7 +17,8 @@ bool moves_to_sibling(ErrorKind kind) {
          kind == ErrorKind::permission_denied;
 }
 
-bool contains(const std::vector<const config::Deployment*>& list, const config::Deployment* d) {
+template <class List>
+bool contains(const List& list, const config::Deployment* d) {
   return std::find(list.begin(), list.end(), d) != list.end();
 }
 
@@ -61,7 +62,8 @@ RequestPlan::Step RequestPlan::next(TimePoint now) {
         return Step{.type = Step::Type::wait, .wait = wait};
       }
     }
-    const config::Deployment* chosen = choose_deployment(healthy, failed_, rng_);
+    const config::Deployment* chosen = choose_deployment({healthy.data(), healthy.size()},
+                                                         {failed_.data(), failed_.size()}, rng_);
     if (!frame.num_retries) frame.num_retries = num_retries_for(*chosen);
     ++frame.attempts;
     frame.last_deployment = chosen;
@@ -115,7 +117,7 @@ void RequestPlan::report_failure(const Failure& f, TimePoint now) {
   }
 }
 
-const std::vector<AttemptRecord>& RequestPlan::attempts() const { return attempts_; }
+std::span<const AttemptRecord> RequestPlan::attempts() const { return {attempts_.data(), attempts_.size()}; }
 
 int RequestPlan::attempted_retries() const {
   if (attempts_.empty() || attempts_.back().cooldown_bypassed) return 0;
@@ -143,17 +145,15 @@ bool RequestPlan::allowed(const config::Deployment& deployment) const {
   return !overrides_.deployment_filter || overrides_.deployment_filter(deployment);
 }
 
-std::vector<const config::Deployment*> RequestPlan::healthy_candidates(const std::string& group,
-                                                                       TimePoint now) const {
-  std::vector<const config::Deployment*> healthy;
+Candidates RequestPlan::healthy_candidates(const std::string& group, TimePoint now) const {
+  Candidates healthy;
   for (const auto* d : router_.group(group)) {
     if (!contains(excluded_, d) && allowed(*d) && !router_.in_cooldown(*d, now)) healthy.push_back(d);
   }
   return healthy;
 }
 
-std::vector<const config::Deployment*> RequestPlan::first_to_recover(const std::string& group,
-                                                                     TimePoint now) const {
+Candidates RequestPlan::first_to_recover(const std::string& group, TimePoint now) const {
   const config::Deployment* best = nullptr;
   TimePoint best_end{};
   for (const auto* d : router_.group(group)) {
@@ -164,8 +164,9 @@ std::vector<const config::Deployment*> RequestPlan::first_to_recover(const std::
       best_end = ends;
     }
   }
-  if (best == nullptr) return {};
-  return {best};
+  Candidates first;
+  if (best != nullptr) first.push_back(best);
+  return first;
 }
 
 bool RequestPlan::has_fallbacks_left(const GroupFrame& frame) const {
@@ -180,8 +181,8 @@ bool RequestPlan::has_fallbacks_left(const GroupFrame& frame) const {
   return false;
 }
 
-std::chrono::milliseconds RequestPlan::backoff_before_retry(
-    const GroupFrame& frame, const std::vector<const config::Deployment*>& healthy) {
+std::chrono::milliseconds RequestPlan::backoff_before_retry(const GroupFrame& frame,
+                                                           const Candidates& healthy) {
   // LiteLLM (_time_to_sleep_before_retry): no sleep when another healthy deployment can take the
   // retry at once; back off only when the retry must go to the deployment that just failed.
   const bool other_available = std::any_of(healthy.begin(), healthy.end(), [&](const config::Deployment* d) {

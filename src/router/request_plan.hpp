@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,7 +45,7 @@ class RequestPlan {  // one per request, single-threaded
   void report_success(TimePoint now);                    // the last attempt succeeded (records health)
   void report_failure(const Failure& f, TimePoint now);  // the last attempt failed (records health)
 
-  const std::vector<AttemptRecord>& attempts() const;
+  std::span<const AttemptRecord> attempts() const;
   int attempted_retries() const;      // LiteLLM x-litellm-attempted-retries: attempts in the last group - 1
   int max_retries() const;            // LiteLLM x-litellm-max-retries: num_retries of the last group
   int attempted_fallbacks() const;    // x-litellm-attempted-fallbacks: fallback groups entered
@@ -77,12 +78,11 @@ class RequestPlan {  // one per request, single-threaded
   };
 
   bool allowed(const config::Deployment& deployment) const;  // overrides_.deployment_filter
-  std::vector<const config::Deployment*> healthy_candidates(const std::string& group, TimePoint now) const;
+  Candidates healthy_candidates(const std::string& group, TimePoint now) const;
   // The group's deployment (not ruled out for this request) whose cooldown ends first.
-  std::vector<const config::Deployment*> first_to_recover(const std::string& group, TimePoint now) const;
+  Candidates first_to_recover(const std::string& group, TimePoint now) const;
   bool has_fallbacks_left(const GroupFrame& frame) const;
-  std::chrono::milliseconds backoff_before_retry(const GroupFrame& frame,
-                                                 const std::vector<const config::Deployment*>& healthy);
+  std::chrono::milliseconds backoff_before_retry(const GroupFrame& frame, const Candidates& healthy);
   int num_retries_for(const config::Deployment& first_choice) const;
   int max_fallbacks() const;
   void start_falling_back(GroupFrame& frame);
@@ -94,12 +94,16 @@ class RequestPlan {  // one per request, single-threaded
   RequestOverrides overrides_;
   Rng rng_;
   std::string requested_group_;
-  std::vector<GroupFrame> stack_;            // fallback recursion, innermost group last
-  std::vector<std::string> entered_groups_;  // requested group first; a group is entered at most once
+  // Inline room for a request that stays in its group or takes one fallback, so a plan allocates
+  // nothing per request beyond group names too long for std::string's own buffer.
+  template <class T, std::size_t N>
+  using Inline = boost::container::small_vector<T, N>;
+  Inline<GroupFrame, 2> stack_;            // fallback recursion, innermost group last
+  Inline<std::string, 2> entered_groups_;  // requested group first; a group is entered at most once
   std::vector<SkippedGroup> skipped_for_cooldown_;
-  std::vector<const config::Deployment*> failed_;    // failed in this request: picked last
-  std::vector<const config::Deployment*> excluded_;  // auth/not-found/permission: never again here
-  std::vector<AttemptRecord> attempts_;
+  Inline<const config::Deployment*, 4> failed_;    // failed in this request: picked last
+  Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
+  Inline<AttemptRecord, 2> attempts_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;

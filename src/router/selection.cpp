@@ -19,6 +19,20 @@ std::optional<double> by_tpm(const config::Deployment& d) {
 
 double positive_or_zero(std::optional<double> v) { return v && std::isfinite(*v) && *v > 0 ? *v : 0.0; }
 
+// The lowest `order` any candidate sets, or nullopt when none sets one (then every candidate is in
+// the tier).
+std::optional<int> lowest_order(std::span<const config::Deployment* const> candidates) {
+  std::optional<int> lowest;
+  for (const auto* d : candidates) {
+    if (d->order && (!lowest || *d->order < *lowest)) lowest = d->order;
+  }
+  return lowest;
+}
+
+bool in_tier(const config::Deployment& d, const std::optional<int>& lowest) {
+  return !lowest || d.order == lowest;
+}
+
 }  // namespace
 
 std::uint64_t Rng::next() {
@@ -32,14 +46,10 @@ double Rng::unit() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
 
 std::vector<const config::Deployment*> lowest_order_tier(
     std::span<const config::Deployment* const> candidates) {
-  std::optional<int> lowest;
-  for (const auto* d : candidates) {
-    if (d->order && (!lowest || *d->order < *lowest)) lowest = d->order;
-  }
-  if (!lowest) return {candidates.begin(), candidates.end()};
+  const auto lowest = lowest_order(candidates);
   std::vector<const config::Deployment*> tier;
   for (const auto* d : candidates) {
-    if (d->order == lowest) tier.push_back(d);
+    if (in_tier(*d, lowest)) tier.push_back(d);
   }
   return tier;
 }
@@ -71,15 +81,17 @@ const config::Deployment* pick_weighted(std::span<const config::Deployment* cons
 const config::Deployment* choose_deployment(std::span<const config::Deployment* const> healthy,
                                             std::span<const config::Deployment* const> failed_in_request,
                                             Rng& rng) {
-  const auto tier = lowest_order_tier(healthy);
-  std::vector<const config::Deployment*> fresh;
-  for (const auto* d : tier) {
+  const auto lowest = lowest_order(healthy);
+  Candidates tier, fresh;
+  for (const auto* d : healthy) {
+    if (!in_tier(*d, lowest)) continue;
+    tier.push_back(d);
     if (std::find(failed_in_request.begin(), failed_in_request.end(), d) == failed_in_request.end()) {
       fresh.push_back(d);
     }
   }
-  return pick_weighted(fresh.empty() ? std::span<const config::Deployment* const>(tier)
-                                     : std::span<const config::Deployment* const>(fresh),
+  return pick_weighted(fresh.empty() ? std::span<const config::Deployment* const>(tier.data(), tier.size())
+                                     : std::span<const config::Deployment* const>(fresh.data(), fresh.size()),
                        rng);
 }
 

@@ -7,6 +7,8 @@
 #include <span>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "config/config.hpp"
 
 namespace llmux::router {
@@ -32,6 +34,10 @@ std::vector<const config::Deployment*> lowest_order_tier(
 // `tpm` — the first of these that any candidate sets to a positive value, missing ones counting 0 —
 // else uniform. nullptr when `candidates` is empty.
 const config::Deployment* pick_weighted(std::span<const config::Deployment* const> candidates, Rng& rng);
+
+// Candidates of one pick: inline storage for the usual group of a few deployments, so choosing
+// one allocates nothing per request.
+using Candidates = boost::container::small_vector<const config::Deployment*, 8>;
 
 // The full rule for one attempt: lowest order tier, then, within it, deployments that have not
 // failed in this request when there are any, then pick_weighted.
