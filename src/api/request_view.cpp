@@ -392,8 +392,7 @@ std::string build_upstream_body(const RequestView& view, std::string_view upstre
   const bool want_usage = add_include_usage && view.stream && !view.include_usage &&
                           std::find(drop.begin(), drop.end(), "stream_options") == drop.end();
 
-  std::vector<std::size_t> remove;
-  remove.reserve(members.size());
+  std::vector<std::size_t> remove;  // usually stays empty, so no allocation: not reserved
   std::optional<std::size_t> model_at, stream_options_at;
   std::string decoded_key;
   for (std::size_t i = 0; i < members.size(); ++i) {

@@ -9,12 +9,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/ssl/stream.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
-#include <boost/beast/core/error.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/basic_parser.hpp>
 #include <boost/beast/http/error.hpp>
 #include <cerrno>
@@ -32,8 +31,8 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace ssl = asio::ssl;
 using boost::system::error_code;
-using tcp = asio::ip::tcp;
-using TlsStream = ssl::stream<beast::tcp_stream>;
+using Tcp = asio::ip::tcp;
+using TlsStream = ssl::stream<Tcp::socket>;
 
 namespace {
 
@@ -45,14 +44,6 @@ constexpr std::size_t kMinReadSize = 2 * 1024;
 constexpr std::size_t kMaxReadSize = 16 * 1024;
 
 enum class Phase { connect, tls_handshake, send, head, body };
-
-void set_deadline(beast::tcp_stream& stream, Deadline deadline) {
-  if (deadline == Deadline::max()) {
-    stream.expires_never();
-  } else {
-    stream.expires_at(deadline);
-  }
-}
 
 // The peer went away: what a server closing an idle keep-alive connection looks like.
 bool is_disconnect(const error_code& ec) {
@@ -105,32 +96,47 @@ class ResponseParser final : public http::basic_parser<false> {
 };
 
 struct UpstreamConnection::Impl {
-  Impl(asio::io_context& io, UpstreamOrigin& o, ssl::context* tls) : origin(o) {
+  Impl(asio::io_context& io, UpstreamOrigin& o, ssl::context* tls) : origin(o), timer(io) {
     if (origin.tls) {
       stream.emplace<TlsStream>(io, *tls);
     } else {
-      stream.emplace<beast::tcp_stream>(io);
+      stream.emplace<Tcp::socket>(io);
     }
   }
 
-  beast::tcp_stream& tcp() {
+  Tcp::socket& tcp() {
     if (auto* tls = std::get_if<TlsStream>(&stream)) return tls->next_layer();
-    return std::get<beast::tcp_stream>(stream);
+    return std::get<Tcp::socket>(stream);
+  }
+  void close() {
+    error_code ignored;
+    tcp().close(ignored);  // a pending operation completes with operation_aborted
   }
 
   // Runs f on whichever stream this is; both instantiations yield the same awaitable type.
   template <class F>
   auto with_stream(F&& f) {
     if (auto* tls = std::get_if<TlsStream>(&stream)) return f(*tls);
-    return f(std::get<beast::tcp_stream>(stream));
+    return f(std::get<Tcp::socket>(stream));
   }
+
+  void watch(Deadline deadline);
+  void unwatch() { op_deadline = Deadline::max(); }
+  void disarm();
+  void response_complete() {
+    ++responses_done;
+    disarm();
+  }
+  void arm(Deadline deadline);
+  void on_timer();
 
   asio::awaitable<error_code> read_more(Deadline deadline);
   UpstreamError fail(const error_code& ec, const asio::cancellation_state& cs);
   UpstreamError describe(const error_code& ec) const;
+  UpstreamError describe_timeout() const;
 
   UpstreamOrigin& origin;
-  std::variant<std::monostate, beast::tcp_stream, TlsStream> stream;
+  std::variant<std::monostate, Tcp::socket, TlsStream> stream;
   beast::flat_buffer buffer;
   std::string request_head;
   UpstreamResponseHead head;
@@ -146,7 +152,54 @@ struct UpstreamConnection::Impl {
   bool broken = false;
   bool cancelled = false;
   bool stale = false;
+
+  // One timer per exchange, not one per socket operation. It is armed lazily: a wait already
+  // pending for an earlier time is left alone when a later deadline comes (its handler re-arms
+  // for the deadline then current), so an exchange arms it once, and a stream about once per idle
+  // period, instead of twice per read and write. The complete response disarms it: no timer
+  // outlives the exchange's I/O (a pooled connection holds none).
+  asio::steady_timer timer;
+  Deadline op_deadline = Deadline::max();  // of the operation in flight; max: none is
+  Deadline armed_for = Deadline::max();
+  bool timer_pending = false;
+  bool timed_out = false;  // the timer closed the socket: sticky, the connection is done
+  std::shared_ptr<int> alive = std::make_shared<int>(0);  // lets a late timer handler see we are gone
 };
+
+// Before each socket operation: that operation fails (the socket is closed) once `deadline` passes.
+void UpstreamConnection::Impl::watch(Deadline deadline) {
+  op_deadline = deadline;
+  if (deadline == Deadline::max() || (timer_pending && armed_for <= deadline)) return;
+  arm(deadline);
+}
+
+void UpstreamConnection::Impl::arm(Deadline deadline) {
+  armed_for = deadline;
+  timer_pending = true;
+  timer.expires_at(deadline);  // cancels a wait for a later time: its handler sees operation_aborted
+  timer.async_wait([this, alive = std::weak_ptr<int>(alive)](error_code ec) {
+    if (ec == asio::error::operation_aborted || alive.expired()) return;
+    on_timer();
+  });
+}
+
+void UpstreamConnection::Impl::disarm() {
+  op_deadline = Deadline::max();
+  if (!timer_pending) return;
+  timer_pending = false;
+  timer.cancel();
+}
+
+void UpstreamConnection::Impl::on_timer() {
+  timer_pending = false;
+  if (op_deadline == Deadline::max()) return;  // nothing in flight: the next operation re-arms
+  if (std::chrono::steady_clock::now() < op_deadline) {
+    arm(op_deadline);  // the deadline moved on since this wait was armed
+    return;
+  }
+  timed_out = true;
+  close();
+}
 
 asio::awaitable<error_code> UpstreamConnection::Impl::read_more(Deadline deadline) {
   // Unparsed bytes (a partial chunk header) count against the read, so the buffer does not
@@ -154,31 +207,35 @@ asio::awaitable<error_code> UpstreamConnection::Impl::read_more(Deadline deadlin
   const std::size_t pending = buffer.size();
   const std::size_t want = pending < read_size / 2 ? read_size - pending : read_size;
   const auto space = buffer.prepare(want);
-  set_deadline(tcp(), deadline);
+  watch(deadline);
   auto [ec, n] = co_await with_stream([&](auto& s) { return s.async_read_some(space, kTuple); });
+  unwatch();
   buffer.commit(n);
   if (n > 0) got_response_bytes = true;
   if (n == want && read_size < kMaxReadSize) read_size *= 2;
   co_return ec;
 }
 
+UpstreamError UpstreamConnection::Impl::describe_timeout() const {
+  const std::string& where = origin.label;
+  switch (phase) {
+    case Phase::connect:
+      return {UpstreamErrc::timeout, "connect to " + where + " timed out", false};
+    case Phase::tls_handshake:
+      return {UpstreamErrc::timeout, "TLS handshake with " + origin.host + " timed out", false};
+    case Phase::send:
+      return {UpstreamErrc::timeout, "sending the request to " + where + " timed out", sent_bytes};
+    case Phase::head:
+      return {UpstreamErrc::timeout, "timed out waiting for response headers from " + where, true};
+    case Phase::body:
+      return {UpstreamErrc::timeout,
+              "timed out waiting for more of the response body from " + where + " (idle)", true};
+  }
+  return {UpstreamErrc::timeout, "request to " + where + " timed out", true};
+}
+
 UpstreamError UpstreamConnection::Impl::describe(const error_code& ec) const {
   const std::string& where = origin.label;
-  if (ec == beast::error::timeout) {
-    switch (phase) {
-      case Phase::connect:
-        return {UpstreamErrc::timeout, "connect to " + where + " timed out", false};
-      case Phase::tls_handshake:
-        return {UpstreamErrc::timeout, "TLS handshake with " + origin.host + " timed out", false};
-      case Phase::send:
-        return {UpstreamErrc::timeout, "sending the request to " + where + " timed out", sent_bytes};
-      case Phase::head:
-        return {UpstreamErrc::timeout, "timed out waiting for response headers from " + where, true};
-      case Phase::body:
-        return {UpstreamErrc::timeout,
-                "timed out waiting for more of the response body from " + where + " (idle)", true};
-    }
-  }
   switch (phase) {
     case Phase::connect:
       return {UpstreamErrc::connect_failed, "connect to " + where + " failed: " + ec.message(), false};
@@ -213,12 +270,14 @@ UpstreamError UpstreamConnection::Impl::fail(const error_code& ec, const asio::c
   stale =
       reused && !got_response_bytes && (phase == Phase::send || phase == Phase::head) && is_disconnect(ec);
   const bool per_op_cancelled = cs.cancelled() != asio::cancellation_type::none;
-  UpstreamError error =
-      (cancelled || per_op_cancelled)
-          ? UpstreamError{UpstreamErrc::cancelled, "request to " + origin.label + " cancelled",
-                          phase >= Phase::send && sent_bytes}
-          : describe(ec);
-  tcp().close();
+  UpstreamError error;
+  if (cancelled || per_op_cancelled) {
+    error = {UpstreamErrc::cancelled, "request to " + origin.label + " cancelled",
+             phase >= Phase::send && sent_bytes};
+  } else {
+    error = timed_out ? describe_timeout() : describe(ec);
+  }
+  close();
   return error;
 }
 
@@ -233,14 +292,15 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::connect(Deadli
   Impl& c = *impl_;
   const auto cs = co_await asio::this_coro::cancellation_state;
   c.phase = Phase::connect;
-  std::vector<tcp::endpoint> endpoints;
+  std::vector<Tcp::endpoint> endpoints;
   endpoints.reserve(c.origin.addresses.size());
   for (const auto& address : c.origin.addresses) endpoints.emplace_back(address, c.origin.port);
-  set_deadline(c.tcp(), deadline);
-  auto [ec, endpoint] = co_await c.tcp().async_connect(endpoints, kTuple);
+  c.watch(deadline);
+  auto [ec, endpoint] = co_await asio::async_connect(c.tcp(), endpoints, kTuple);
+  c.unwatch();
   if (ec) co_return c.fail(ec, cs);
   error_code ignored;
-  c.tcp().socket().set_option(tcp::no_delay(true), ignored);  // requests are one write: never wait for an ACK
+  c.tcp().set_option(Tcp::no_delay(true), ignored);  // requests are one write: never wait for an ACK
 
   if (auto* tls = std::get_if<TlsStream>(&c.stream)) {
     c.phase = Phase::tls_handshake;
@@ -250,10 +310,11 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::connect(Deadli
       co_return UpstreamError{UpstreamErrc::tls_failed,
                               "TLS setup for " + c.origin.host + " failed: invalid host name for SNI", false};
     }
+    c.watch(deadline);
     auto [hs_ec] = co_await tls->async_handshake(ssl::stream_base::client, kTuple);
+    c.unwatch();
     if (hs_ec) co_return c.fail(hs_ec, cs);
   }
-  c.tcp().expires_never();
   co_return std::nullopt;
 }
 
@@ -271,8 +332,9 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::send(const Ups
   }
 
   const std::array<asio::const_buffer, 2> buffers{asio::buffer(c.request_head), asio::buffer(request.body)};
-  set_deadline(c.tcp(), deadline);
+  c.watch(deadline);
   auto [ec, written] = co_await c.with_stream([&](auto& s) { return asio::async_write(s, buffers, kTuple); });
+  c.unwatch();
   c.sent_bytes = written > 0;
   if (ec) co_return c.fail(ec, cs);
 
@@ -288,7 +350,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::send(const Ups
       if (parse_ec && parse_ec != http::error::need_more) {
         c.broken = true;
         error_code ignored;
-        c.tcp().socket().close(ignored);
+        c.tcp().close(ignored);
         co_return UpstreamError{
             UpstreamErrc::protocol_error,
             parse_ec == http::error::header_limit
@@ -310,8 +372,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::send(const Ups
     }
     if (error_code read_ec = co_await c.read_more(deadline)) co_return c.fail(read_ec, cs);
   }
-  c.tcp().expires_never();
-  if (c.parser->is_done()) ++c.responses_done;
+  if (c.parser->is_done()) c.response_complete();
   co_return std::nullopt;
 }
 
@@ -361,13 +422,13 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
       if (parse_ec && parse_ec != http::error::need_more) {
         c.broken = true;
         error_code ignored;
-        c.tcp().socket().close(ignored);
+        c.tcp().close(ignored);
         co_return UpstreamError{UpstreamErrc::protocol_error,
                                 "malformed response body from " + c.origin.label + ": " + parse_ec.message(),
                                 true};
       }
       if (!c.piece.empty()) gather(piece, c.piece);
-      if (c.parser->is_done()) ++c.responses_done;
+      if (c.parser->is_done()) c.response_complete();
       if (parse_ec || used == 0) break;  // the rest is a partial chunk header: needs more bytes
     }
     if (!piece.empty() || c.parser->is_done()) co_return std::nullopt;
@@ -379,7 +440,7 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
       c.parser->put_eof(eof_ec);
       if (!eof_ec) {
         c.broken = true;  // closed by the peer: never reusable
-        ++c.responses_done;
+        c.response_complete();
         co_return std::nullopt;
       }
     }
@@ -391,12 +452,12 @@ bool UpstreamConnection::body_done() const { return impl_->parser && impl_->pars
 
 bool UpstreamConnection::reusable() const {
   const Impl& c = *impl_;
-  return !c.broken && !c.cancelled && c.parser && c.parser->is_done() && c.parser->keep_alive() &&
-         c.head.status != 101 && c.buffer.size() == 0;
+  return !c.broken && !c.cancelled && !c.timed_out && c.parser && c.parser->is_done() &&
+         c.parser->keep_alive() && c.head.status != 101 && c.buffer.size() == 0;
 }
 
 bool UpstreamConnection::idle_peer_gone() const {
-  auto& socket = impl_->tcp().socket();
+  auto& socket = impl_->tcp();
   if (!socket.is_open()) return true;
   // One non-blocking peek: 0 means the server sent FIN while the connection sat idle, bytes
   // mean it sent something nobody asked for; only "would block" means healthy.
@@ -410,7 +471,7 @@ void UpstreamConnection::mark_idle(std::chrono::steady_clock::time_point now) { 
 
 void UpstreamConnection::cancel() {
   impl_->cancelled = true;
-  impl_->tcp().close();  // socket and timer: the pending operation completes with operation_aborted
+  impl_->close();
 }
 
 }  // namespace llmux::net::detail

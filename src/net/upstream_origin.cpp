@@ -28,7 +28,7 @@ UpstreamOrigin::UpstreamOrigin(const UpstreamTarget& target)
 }
 
 asio::awaitable<std::optional<UpstreamError>> resolve(UpstreamOrigin& origin, Deadline deadline,
-                                                      std::chrono::milliseconds ttl) {
+                                                      std::chrono::milliseconds ttl, UpstreamCancel* cancel) {
   const auto now = std::chrono::steady_clock::now();
   if (origin.host_is_literal || (!origin.addresses.empty() && now < origin.resolved_until)) {
     co_return std::nullopt;
@@ -51,11 +51,15 @@ asio::awaitable<std::optional<UpstreamError>> resolve(UpstreamOrigin& origin, De
                                    lookup->done = true;
                                    lookup->finished.cancel();
                                  });
+  if (cancel) {
+    cancel->watch(&lookup->finished, [](void* timer) { static_cast<asio::steady_timer*>(timer)->cancel(); });
+  }
   co_await lookup->finished.async_wait(asio::as_tuple(asio::use_awaitable));
+  if (cancel) cancel->watch(nullptr, nullptr);
   if (!lookup->done) {
     lookup->resolver.cancel();
-    const bool cancelled =
-        (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+    const auto cs = co_await asio::this_coro::cancellation_state;
+    const bool cancelled = (cancel && cancel->cancelled()) || cs.cancelled() != asio::cancellation_type::none;
     if (cancelled)
       co_return UpstreamError{UpstreamErrc::cancelled, "request to " + origin.label + " cancelled", false};
     co_return UpstreamError{UpstreamErrc::timeout, "resolving " + origin.host + " timed out", false};

@@ -46,8 +46,9 @@ struct UpstreamOrigin {
 
 // Fills origin.addresses unless it holds a literal or an unexpired lookup. The resolver runs
 // on Asio's resolver thread and cannot be interrupted, so the deadline is enforced by not
-// waiting for it any longer: a late answer is dropped.
+// waiting for it any longer: a late answer is dropped. So does `cancel` (may be null).
 boost::asio::awaitable<std::optional<UpstreamError>> resolve(UpstreamOrigin& origin, Deadline deadline,
-                                                             std::chrono::milliseconds ttl);
+                                                             std::chrono::milliseconds ttl,
+                                                             UpstreamCancel* cancel);
 
 }  // namespace llmux::net::detail

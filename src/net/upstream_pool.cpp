@@ -134,8 +134,29 @@ std::size_t UpstreamPool::idle_connections() const {
 
 std::size_t UpstreamPool::connections_opened() const { return state_->opened; }
 
+namespace {
+
+// Points an UpstreamCancel at a connection for as long as start() uses it.
+class WatchedConnection {
+ public:
+  WatchedConnection(UpstreamCancel* cancel, UpstreamConnection& connection) : cancel_(cancel) {
+    if (cancel_) cancel_->watch(&connection, [](void* c) { static_cast<UpstreamConnection*>(c)->cancel(); });
+  }
+  ~WatchedConnection() {
+    if (cancel_) cancel_->watch(nullptr, nullptr);
+  }
+  WatchedConnection(const WatchedConnection&) = delete;
+  WatchedConnection& operator=(const WatchedConnection&) = delete;
+
+ private:
+  UpstreamCancel* cancel_;
+};
+
+}  // namespace
+
 asio::awaitable<std::variant<std::unique_ptr<UpstreamExchange>, UpstreamError>> UpstreamPool::start(
-    const UpstreamTarget& target, UpstreamRequest request, std::chrono::steady_clock::time_point deadline) {
+    const UpstreamTarget& target, UpstreamRequest request, std::chrono::steady_clock::time_point deadline,
+    UpstreamCancel* cancel) {
   State& s = *state_;
   // `target` is only read before the first suspension, so a temporary argument is fine.
   UpstreamOrigin& origin = s.origin_for(target);
@@ -151,23 +172,31 @@ asio::awaitable<std::variant<std::unique_ptr<UpstreamExchange>, UpstreamError>> 
     tls = context.context.get();
   }
   const auto cs = co_await asio::this_coro::cancellation_state;
-  const auto is_cancelled = [&cs] { return cs.cancelled() != asio::cancellation_type::none; };
+  const auto is_cancelled = [&cs, cancel] {
+    return (cancel && cancel->cancelled()) || cs.cancelled() != asio::cancellation_type::none;
+  };
+  if (is_cancelled()) co_return cancelled_error(false);
 
   try {
     if (auto connection = s.take_idle(origin)) {
-      auto error = co_await connection->send(request, deadline);
+      std::optional<UpstreamError> error;
+      {
+        const WatchedConnection watched(cancel, *connection);
+        error = co_await connection->send(request, deadline);
+      }
       if (!error) co_return std::make_unique<UpstreamExchange>(*this, std::move(connection));
       // Only a pooled connection that died idle (the server's keep-alive timeout racing our
       // reuse) earns the one transparent retry; any other failure is the answer.
       if (!connection->failed_stale()) co_return std::move(*error);
     }
     if (is_cancelled()) co_return cancelled_error(false);
-    if (auto error = co_await detail::resolve(origin, deadline, s.options.dns_ttl))
+    if (auto error = co_await detail::resolve(origin, deadline, s.options.dns_ttl, cancel))
       co_return std::move(*error);
     if (is_cancelled()) co_return cancelled_error(false);
 
     auto connection = std::make_unique<UpstreamConnection>(s.io, origin, tls);
     ++s.opened;
+    const WatchedConnection watched(cancel, *connection);
     if (auto error = co_await connection->connect(deadline)) {
       if (error->code == UpstreamErrc::connect_failed) origin.resolved_until = {};  // re-resolve next time
       co_return std::move(*error);

@@ -5,13 +5,11 @@
 // connections per origin, speaks plain TCP or TLS (chain and host name verified), and hands
 // back an UpstreamExchange to stream the response body.
 //
-// Cancelling a start() in flight (the client went away): start() honours Asio per-operation
-// cancellation, so run the attempt under a cancellation slot and emit
-// cancellation_type::terminal, e.g.
-//   asio::cancellation_signal stop;
-//   co_spawn(io, attempt(), asio::bind_cancellation_slot(stop.slot(), done));  ...  stop.emit(terminal);
-// or race it with `||` from awaitable_operators. It then yields UpstreamErrc::cancelled.
-// Once start() has returned, UpstreamExchange::cancel() does the same for the body.
+// Cancelling a start() in flight (the client went away): pass an UpstreamCancel and call its
+// cancel(); start() then yields UpstreamErrc::cancelled. It also honours Asio per-operation
+// cancellation (a cancellation slot emitting cancellation_type::terminal), but that needs a
+// co_spawn of its own per request. Once start() has returned, UpstreamExchange::cancel() does the
+// same for the body.
 
 #include <boost/asio/awaitable.hpp>
 #include <chrono>
@@ -43,7 +41,8 @@ class UpstreamPool {
   // A pooled connection found dead before any response byte (the server closed it while
   // idle) is retried once on a fresh connection; a fresh connection's failure is final.
   boost::asio::awaitable<std::variant<std::unique_ptr<UpstreamExchange>, UpstreamError>> start(
-      const UpstreamTarget& target, UpstreamRequest request, std::chrono::steady_clock::time_point deadline);
+      const UpstreamTarget& target, UpstreamRequest request, std::chrono::steady_clock::time_point deadline,
+      UpstreamCancel* cancel = nullptr);
 
   // For a graceful stop: closes the idle connections and stops pooling (exchanges still
   // running close theirs when done), so the io_context can run out of work.

@@ -52,16 +52,39 @@ bool method_expects_body(std::string_view method) {
 std::optional<std::string> build_request_head(std::string& out, std::string_view authority,
                                               const UpstreamRequest& request) {
   if (!is_token(request.method)) return "invalid request method '" + request.method + "'";
-  const std::string_view target = request.target.empty() ? std::string_view("/") : request.target;
-  if (!is_clean(target, false)) return "invalid request target (whitespace or control characters)";
+  if (!is_clean(request.target_base, false) || !is_clean(request.target_path, false) ||
+      !is_clean(request.target, false)) {
+    return "invalid request target (whitespace or control characters)";
+  }
+  if (!is_clean(request.content_type, true)) {
+    return "request header 'Content-Type' has a line break or control character";
+  }
+  if (!is_clean(request.bearer_token, true)) {  // never quote the key itself
+    return "request header 'Authorization' has a line break or control character";
+  }
 
   out.clear();
   out.append(request.method);
   out.push_back(' ');
-  out.append(target);
+  if (request.target_base.empty() && request.target_path.empty() && request.target.empty()) {
+    out.push_back('/');
+  }
+  out.append(request.target_base);
+  out.append(request.target_path);
+  out.append(request.target);
   out.append(" HTTP/1.1\r\nHost: ");
   out.append(authority);
   out.append("\r\n");
+  if (!request.content_type.empty()) {
+    out.append("Content-Type: ");
+    out.append(request.content_type);
+    out.append("\r\n");
+  }
+  if (!request.bearer_token.empty()) {
+    out.append("Authorization: Bearer ");
+    out.append(request.bearer_token);
+    out.append("\r\n");
+  }
   for (const auto& [name, value] : request.headers) {
     if (!is_token(name)) return "invalid request header name '" + name + "'";
     if (!is_clean(value, true)) return "request header '" + name + "' has a line break or control character";

@@ -24,6 +24,16 @@ struct UpstreamRequest {
   // as is Transfer-Encoding (the body is always sent with a Content-Length).
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+
+  // What most calls send, borrowed rather than copied into the fields above, so that a request
+  // to a deployment builds no string of its own: each view must outlive start() (constants and
+  // the config's values do). Empty means absent.
+  // The request line's target is target_base + target_path + target: a deployment's base path
+  // ("/v1") and an endpoint's path ("/chat/completions") need not be joined per request.
+  std::string_view target_base;
+  std::string_view target_path;
+  std::string_view content_type;  // "Content-Type: <it>", before `headers`
+  std::string_view bearer_token;  // "Authorization: Bearer <it>", before `headers`
 };
 
 // The status line and header fields of a response. It lives in the connection and is reused
@@ -66,6 +76,31 @@ struct UpstreamError {
   std::string message;
   // Some request bytes may have reached the upstream: a retry could duplicate the request.
   bool sent_bytes = false;
+};
+
+// Stops a start() in flight from outside it, e.g. when the client hangs up, without Asio
+// per-operation cancellation (and the co_spawn that needs). cancel() aborts what start() waits on
+// at that moment (the DNS answer, the connect, the send, the response head) and start() returns
+// UpstreamErrc::cancelled; a connection it was using is closed, never pooled. One per start(), on
+// the pool's thread, alive until start() returns.
+class UpstreamCancel {
+ public:
+  void cancel() {
+    cancelled_ = true;
+    if (abort_) abort_(waiting_);
+  }
+  bool cancelled() const { return cancelled_; }
+
+  // For the upstream client: what cancel() must abort now; (nullptr, nullptr) for nothing.
+  void watch(void* waiting, void (*abort)(void*)) {
+    waiting_ = waiting;
+    abort_ = abort;
+  }
+
+ private:
+  void* waiting_ = nullptr;
+  void (*abort_)(void*) = nullptr;
+  bool cancelled_ = false;
 };
 
 struct PoolOptions {

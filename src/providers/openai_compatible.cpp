@@ -46,17 +46,16 @@ boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(Attempt
     drop = unsupported;
   }
 
+  // Everything but the body is borrowed from the config and constants: no string per request.
   net::UpstreamRequest upstream;
-  upstream.target = target->base_path;
-  upstream.target += openai_path_for(context.endpoint);
+  upstream.target_base = target->base_path;
+  upstream.target_path = openai_path_for(context.endpoint);
+  upstream.content_type = "application/json";
+  if (deployment.api_key) upstream.bearer_token = *deployment.api_key;
   // Ask for usage on every stream so spend is known; the stream filter hides it again.
   const bool add_usage = request.stream && !request.include_usage &&
                          context.endpoint != api::Endpoint::embeddings;
   upstream.body = api::build_upstream_body(request, deployment.upstream_model, drop, add_usage);
-  upstream.headers.emplace_back("Content-Type", "application/json");
-  if (deployment.api_key && !deployment.api_key->empty()) {
-    upstream.headers.emplace_back("Authorization", "Bearer " + *deployment.api_key);
-  }
 
   auto started = co_await start_upstream(context, *target, std::move(upstream));
   if (auto* failure = std::get_if<AttemptFailure>(&started)) co_return std::move(*failure);

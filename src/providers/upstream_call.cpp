@@ -1,10 +1,5 @@
 #include "providers/upstream_call.hpp"
 
-#include <boost/asio/bind_cancellation_slot.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/this_coro.hpp>
-#include <boost/asio/use_awaitable.hpp>
 #include <memory>
 
 #include "providers/upstream_failures.hpp"
@@ -14,14 +9,10 @@ namespace llmux::providers {
 boost::asio::awaitable<std::variant<std::unique_ptr<net::UpstreamExchange>, AttemptFailure>> start_upstream(
     AttemptContext& context, const net::UpstreamTarget& target, net::UpstreamRequest request) {
   // Until the head arrives there is no exchange to cancel: a client that leaves while the upstream
-  // is still thinking cancels the pending start() through its cancellation slot instead.
-  // (Kept as separate statements: g++ 12 miscompiles a co_await nested inside another's operands.)
-  const auto executor = co_await boost::asio::this_coro::executor;
-  auto stop = std::make_shared<boost::asio::cancellation_signal>();
-  *context.cancel_current = [stop] { stop->emit(boost::asio::cancellation_type::terminal); };
-  auto start = context.pool.start(target, std::move(request), context.deadline);
-  auto started = co_await boost::asio::co_spawn(executor, std::move(start),
-                                                boost::asio::bind_cancellation_slot(stop->slot(), boost::asio::use_awaitable));
+  // is still connecting or thinking cancels the pending start() through `cancel` instead.
+  net::UpstreamCancel cancel;
+  *context.cancel_current = [&cancel] { cancel.cancel(); };
+  auto started = co_await context.pool.start(target, std::move(request), context.deadline, &cancel);
   *context.cancel_current = nullptr;
   if (auto* error = std::get_if<net::UpstreamError>(&started)) {
     co_return transport_failure(*error, context.deployment);

@@ -613,6 +613,199 @@ TEST(UpstreamClient, PerOperationCancellationAbortsStart) {
       [&] { server.stop(); });
 }
 
+// What the gateway does when a client hangs up while the upstream is thinking: no co_spawn, an
+// UpstreamCancel. The connection (a pooled one here) is closed, never pooled again.
+TEST(UpstreamClient, CancelHandleAbortsStartWaitingForHead) {
+  asio::io_context io;
+  Signal second_request_arrived(io), connection_closed(io);
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    co_await c.read_request();
+    co_await c.write(http_response("{}"));
+    co_await c.read_request();
+    second_request_arrived.set();
+    co_await c.wait_closed();  // never answers the second
+    connection_closed.set();
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto first = co_await pool.start(server.target(), post(), in(5s));
+        auto exchange = exchange_of(first);
+        if (!exchange) co_return;
+        co_await exchange->read_all(in(5s), 1024);
+        exchange.reset();
+        EXPECT_EQ(pool.idle_connections(), 1u);
+
+        UpstreamCancel cancel;
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+              co_await second_request_arrived.wait();  // start() now waits for the response head
+              cancel.cancel();
+            },
+            asio::detached);
+        const auto began = Clock::now();
+        auto second = co_await pool.start(server.target(), post(), in(5s), &cancel);
+        const UpstreamError error = error_of(second);
+        EXPECT_EQ(error.code, UpstreamErrc::cancelled);
+        EXPECT_EQ(error.message, "request to 127.0.0.1:" + server.port() + " cancelled");
+        EXPECT_TRUE(error.sent_bytes);
+        EXPECT_LT(Clock::now() - began, 2s) << "at once, not at the deadline";
+        EXPECT_EQ(pool.idle_connections(), 0u);
+        co_await connection_closed.wait();  // the upstream sees the connection go
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+  EXPECT_EQ(server.accepts(), 1);
+}
+
+TEST(UpstreamClient, CancelHandleAbortsConnect) {
+  asio::io_context io;
+  // As in TimesOutConnecting: a full backlog makes a connect hang.
+  tcp::acceptor full(io);
+  full.open(tcp::v4());
+  full.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  full.listen(0);
+  const std::string port = std::to_string(full.local_endpoint().port());
+  std::vector<int> fillers;
+  for (int i = 0; i < 4; ++i) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    const auto endpoint = full.local_endpoint();
+    ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
+    fillers.push_back(fd);
+  }
+  UpstreamPool pool(io);
+  run_client(io, [&]() -> asio::awaitable<void> {
+    UpstreamCancel cancel;
+    asio::steady_timer later(io, 50ms);
+    later.async_wait([&](boost::system::error_code) { cancel.cancel(); });
+    const auto began = Clock::now();
+    auto started = co_await pool.start(*parse_base_url("http://127.0.0.1:" + port), post(), in(5s), &cancel);
+    const UpstreamError error = error_of(started);
+    EXPECT_EQ(error.code, UpstreamErrc::cancelled) << error.message;
+    EXPECT_FALSE(error.sent_bytes);
+    EXPECT_LT(Clock::now() - began, 2s) << "at once, not at the deadline";
+  });
+  for (const int fd : fillers) ::close(fd);
+}
+
+TEST(UpstreamClient, CancelHandleCancelledBeforeStartOpensNothing) {
+  asio::io_context io;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> { co_await c.wait_closed(); });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        UpstreamCancel cancel;
+        cancel.cancel();
+        auto started = co_await pool.start(server.target(), post(), in(5s), &cancel);
+        EXPECT_EQ(error_of(started).code, UpstreamErrc::cancelled);
+        EXPECT_EQ(pool.connections_opened(), 0u);
+      },
+      [&] { server.stop(); });
+}
+
+// A connection keeps one deadline timer across requests: a deadline that passes while the
+// connection sits idle in the pool must not close it.
+TEST(UpstreamClient, IdleConnectionOutlivesItsLastDeadline) {
+  asio::io_context io;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    while (co_await c.read_request()) co_await c.write(http_response("{}"));
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < 2; ++i) {
+          auto started = co_await pool.start(server.target(), post(), in(30ms));
+          auto exchange = exchange_of(started);
+          if (!exchange) co_return;
+          EXPECT_EQ(exchange->reused_connection(), i == 1);
+          auto body = co_await exchange->read_all(in(30ms), 1024);
+          EXPECT_EQ(std::get<std::string>(body), "{}");
+          exchange.reset();
+          EXPECT_EQ(pool.idle_connections(), 1u);
+          asio::steady_timer past_deadline(io, 80ms);
+          co_await past_deadline.async_wait(kTuple);
+        }
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+  EXPECT_EQ(server.accepts(), 1);
+}
+
+// The deadline timer lives no longer than the exchange's I/O: a finished exchange still held
+// (as a stream's is while the client is written to) leaves the io_context nothing to wait for.
+TEST(UpstreamClient, FinishedExchangeHoldsNoTimer) {
+  asio::io_context io;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    co_await c.read_request();
+    co_await c.write(http_response("{}"));
+    co_await c.wait_closed();
+  });
+  UpstreamPool pool(io);
+  std::unique_ptr<UpstreamExchange> held;
+  const auto began = Clock::now();
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto started = co_await pool.start(server.target(), post(), in(5s));
+        held = exchange_of(started);
+        if (!held) co_return;
+        auto body = co_await held->read_all(in(5s), 1024);
+        EXPECT_EQ(std::get<std::string>(body), "{}");
+      },
+      [&] { server.stop(); });
+  EXPECT_LT(Clock::now() - began, 2s) << "the io_context must run out of work before the 5 s deadline";
+}
+
+// Each read of a stream gets a fresh idle deadline, later than the one the timer was armed for:
+// a stream that keeps sending outlives its first deadline.
+TEST(UpstreamClient, StreamThatKeepsSendingOutlivesItsFirstDeadline) {
+  asio::io_context io;
+  constexpr int kChunks = 8;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    co_await c.read_request();
+    co_await c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n");
+    for (int i = 0; i < kChunks; ++i) {
+      asio::steady_timer gap(c.socket.get_executor(), 40ms);
+      co_await gap.async_wait(kTuple);
+      co_await c.write(chunk("data: " + std::to_string(i) + "\n\n"));
+    }
+    co_await c.write("0\r\n\r\n");
+    co_await c.wait_closed();
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto started = co_await pool.start(server.target(), post(), in(5s));
+        auto exchange = exchange_of(started);
+        if (!exchange) co_return;
+        const auto began = Clock::now();
+        std::string body;
+        while (!exchange->done()) {
+          auto piece = co_await exchange->read_some(in(200ms));  // idle limit well above the gaps
+          if (auto* error = std::get_if<UpstreamError>(&piece)) {
+            ADD_FAILURE() << error->message;
+            co_return;
+          }
+          body += std::get<std::string_view>(piece);
+        }
+        EXPECT_GT(Clock::now() - began, 200ms) << "the stream must outlast one idle deadline";
+        EXPECT_EQ(body.size(), kChunks * std::string("data: 0\n\n").size());
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+}
+
 TEST(UpstreamClient, ReadAllEnforcesCap) {
   asio::io_context io;
   TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {

@@ -46,6 +46,49 @@ TEST(UpstreamRequestHead, DropsHeadersTheClientManages) {
             "anthropic-version: 2023-06-01\r\nContent-Length: 2\r\nConnection: keep-alive\r\n\r\n");
 }
 
+TEST(UpstreamRequestHead, BorrowedPartsGoWhereTheirFieldsWould) {
+  std::string out;
+  UpstreamRequest request;
+  request.target_base = "/v1";
+  request.target_path = "/chat/completions";
+  request.content_type = "application/json";
+  request.bearer_token = "sk-test";
+  request.headers = {{"x-extra", "1"}};
+  request.body = "{}";
+  ASSERT_FALSE(build_request_head(out, "h:1", request));
+  EXPECT_EQ(out,
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: h:1\r\nContent-Type: application/json\r\n"
+            "Authorization: Bearer sk-test\r\nx-extra: 1\r\nContent-Length: 2\r\n"
+            "Connection: keep-alive\r\n\r\n");
+
+  UpstreamRequest bare;
+  bare.target_path = "/embeddings";
+  ASSERT_FALSE(build_request_head(out, "h", bare));
+  EXPECT_EQ(out,
+            "POST /embeddings HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n")
+      << "empty borrowed parts send nothing";
+}
+
+TEST(UpstreamRequestHead, RefusesBorrowedPartsThatWouldSplitTheRequest) {
+  std::string out;
+  UpstreamRequest with_key;
+  with_key.bearer_token = "sk-one\r\nX-Injected: 1";
+  const auto refused = build_request_head(out, "h", with_key);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(*refused, "request header 'Authorization' has a line break or control character");
+  EXPECT_EQ(refused->find("sk-one"), std::string::npos) << "the key is never quoted";
+
+  UpstreamRequest with_type;
+  with_type.content_type = "a\nb";
+  EXPECT_TRUE(build_request_head(out, "h", with_type));
+  UpstreamRequest with_base;
+  with_base.target_base = "/v1 x";
+  EXPECT_TRUE(build_request_head(out, "h", with_base));
+  UpstreamRequest with_path;
+  with_path.target_path = "/a\r\n";
+  EXPECT_TRUE(build_request_head(out, "h", with_path));
+}
+
 TEST(UpstreamRequestHead, RefusesWhatWouldSplitTheRequest) {
   std::string out;
   const auto invalid = [&](UpstreamRequest request) {
