@@ -12,6 +12,7 @@
 namespace llmux::store {
 
 std::string encode_string_list(const std::vector<std::string>& values);
+constexpr std::string_view empty_string_list = "[]";  // encode_string_list({})
 std::optional<std::vector<std::string>> decode_string_list(std::string_view json);
 
 std::string encode_string_map(const std::map<std::string, std::string>& values);

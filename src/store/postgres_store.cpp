@@ -41,7 +41,7 @@ std::string to_text(const SqlValue& value) {
   if (const auto* d = std::get_if<double>(&value)) {  // shortest form that reads back exactly
     return std::string(buffer, std::to_chars(buffer, buffer + sizeof buffer, *d).ptr);
   }
-  return std::get<std::string>(value);
+  return std::string(sql_text(value).value_or(std::string_view{}));
 }
 
 class PostgresConnection final : public SqlConnection {
@@ -208,6 +208,12 @@ class PostgresConnection final : public SqlConnection {
     std::vector<const char*> values(params.size(), nullptr);
     for (std::size_t i = 0; i < params.size(); ++i) {
       if (std::holds_alternative<std::monostate>(params[i])) continue;
+      // An owned string is already NUL-terminated, as libpq's text format needs; numbers and
+      // borrowed text (a view need not end in NUL) get a terminated copy.
+      if (const auto* owned = std::get_if<std::string>(&params[i])) {
+        values[i] = owned->c_str();
+        continue;
+      }
       texts[i] = to_text(params[i]);
       values[i] = texts[i].c_str();
     }
@@ -228,10 +234,9 @@ class PostgresConnection final : public SqlConnection {
   // Parameter types are left for the server to infer from context and every value is sent as
   // text, so one prepared statement serves any mix of NULL and non-NULL values.
   Result<std::string> prepared(std::string_view sql) {
-    std::string key(sql);
-    if (auto found = prepared_.find(key); found != prepared_.end()) return found->second;
+    if (auto found = prepared_.find(sql); found != prepared_.end()) return found->second;
     std::string name = "llmux_" + std::to_string(prepared_.size());
-    std::string text = with_numbered_placeholders(key);
+    std::string text = with_numbered_placeholders(sql);
     PGresult* res = PQprepare(conn_, name.c_str(), text.c_str(), 0, nullptr);
     if (PQresultStatus(res) != PGRES_COMMAND_OK) {
       StoreError error = result_failure(res, "prepare");
@@ -240,7 +245,7 @@ class PostgresConnection final : public SqlConnection {
       return error;
     }
     PQclear(res);
-    prepared_.emplace(std::move(key), name);
+    prepared_.emplace(std::string(sql), name);
     return name;
   }
 
@@ -312,7 +317,7 @@ class PostgresConnection final : public SqlConnection {
   std::string password_;
   PostgresOptions options_;
   PGconn* conn_ = nullptr;
-  std::unordered_map<std::string, std::string> prepared_;  // SQL text -> statement name
+  std::unordered_map<std::string, std::string, SqlTextHash, std::equal_to<>> prepared_;  // SQL text -> name
   SteadyClock::time_point next_attempt_{};
   std::chrono::milliseconds backoff_{0};
   std::string last_error_;

@@ -20,12 +20,30 @@ namespace llmux::store {
 
 enum class Dialect { sqlite, postgres };
 
-using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string>;
+// Text the caller owns and keeps alive until the statement it is bound to has run: the spend
+// batch binds ~1,800 strings per INSERT, and copying each into the parameter list was most of
+// the store thread's allocations. A distinct type (not a bare string_view) so a view is never
+// made by accident; rows read back from a database never hold one.
+struct SqlTextRef {
+  std::string_view text;
+};
+
+using SqlValue = std::variant<std::monostate, std::int64_t, double, std::string, SqlTextRef>;
+
+// The text of a string value, owned or borrowed; nullopt for other kinds.
+inline std::optional<std::string_view> sql_text(const SqlValue& value) {
+  if (const auto* owned = std::get_if<std::string>(&value)) return std::string_view(*owned);
+  if (const auto* borrowed = std::get_if<SqlTextRef>(&value)) return borrowed->text;
+  return std::nullopt;
+}
 
 inline SqlValue sql_null() { return SqlValue{}; }
 template <class T>
 SqlValue sql_optional(const std::optional<T>& value) {
   return value ? SqlValue{*value} : SqlValue{};
+}
+inline SqlValue sql_optional_ref(const std::optional<std::string>& value) {
+  return value ? SqlValue{SqlTextRef{*value}} : SqlValue{};
 }
 
 class SqlRow {
@@ -50,6 +68,13 @@ class SqlRow {
 };
 
 using SqlParams = std::span<const SqlValue>;
+
+// Hashes SQL text by view, so a connection's statement cache (keyed by text) is searched without
+// copying the text on every call.
+struct SqlTextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view sql) const { return std::hash<std::string_view>{}(sql); }
+};
 
 class SqlConnection {
  public:

@@ -9,7 +9,7 @@ namespace llmux::store {
 
 std::optional<std::string> SqlRow::text(std::size_t i) const {
   const SqlValue& v = values_.at(i);
-  if (const auto* s = std::get_if<std::string>(&v)) return *s;
+  if (const auto s = sql_text(v)) return std::string(*s);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return std::to_string(*n);
   if (const auto* d = std::get_if<double>(&v)) return std::to_string(*d);
   return std::nullopt;
@@ -19,7 +19,7 @@ std::optional<std::int64_t> SqlRow::integer(std::size_t i) const {
   const SqlValue& v = values_.at(i);
   if (const auto* n = std::get_if<std::int64_t>(&v)) return *n;
   if (const auto* d = std::get_if<double>(&v)) return static_cast<std::int64_t>(*d);
-  if (const auto* s = std::get_if<std::string>(&v)) {
+  if (const auto s = sql_text(v)) {
     std::int64_t out = 0;
     auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
     if (ec == std::errc{} && end == s->data() + s->size()) return out;
@@ -35,7 +35,7 @@ std::optional<double> SqlRow::real(std::size_t i) const {
   const SqlValue& v = values_.at(i);
   if (const auto* d = std::get_if<double>(&v)) return *d;
   if (const auto* n = std::get_if<std::int64_t>(&v)) return static_cast<double>(*n);
-  if (const auto* s = std::get_if<std::string>(&v)) {
+  if (const auto s = sql_text(v)) {
     double out = 0;
     auto [end, ec] = std::from_chars(s->data(), s->data() + s->size(), out);
     if (ec == std::errc{}) return out;

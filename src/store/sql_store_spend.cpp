@@ -1,10 +1,12 @@
 // Spend: the idempotent batch write, budget resets, and the two read paths (logs and reports).
 
+#include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <map>
+#include <span>
 #include <thread>
-#include <unordered_set>
 
 #include "store/json_columns.hpp"
 #include "store/sql_build.hpp"
@@ -31,16 +33,60 @@ std::size_t rows_in_next_insert(std::size_t left) {
   return left >= rows_per_insert ? rows_per_insert : std::bit_floor(left);
 }
 
+constexpr std::size_t insert_shapes = 8;  // 100, then 1, 2, 4, ..., 64
+
+// The INSERT for `rows` rows (a count rows_in_next_insert gives), built once per process rather
+// than once per chunk: the 100-row text is ~6 KB. No RETURNING: reading the inserted rows back
+// cost SQLite more than the insert itself (~20,000 instructions a row instead of ~12,000); the
+// count of affected rows says what the batch needs to know (insert_all_new).
+const std::string& spend_insert_sql(std::size_t rows) {
+  static const std::array<std::string, insert_shapes> texts = [] {
+    std::array<std::string, insert_shapes> out;
+    const std::string one_row = "(" + placeholders(spend_column_count) + ")";
+    for (std::size_t shape = 0; shape < insert_shapes; ++shape) {
+      const std::size_t count = shape == 0 ? rows_per_insert : std::size_t{1} << (shape - 1);
+      std::string& sql = out[shape];
+      sql = "INSERT INTO llmux_spend_logs (" + std::string(spend_columns) + ") VALUES ";
+      for (std::size_t i = 0; i < count; ++i) {
+        if (i != 0) sql += ", ";
+        sql += one_row;
+      }
+      sql += " ON CONFLICT (start_time, call_id) DO NOTHING";
+    }
+    return out;
+  }();
+  return texts[rows == rows_per_insert ? 0 : static_cast<std::size_t>(std::bit_width(rows))];
+}
+
 // A NaN or infinite cost (a pricing bug) would violate NOT NULL in SQLite and fail the whole
 // batch for good, taking every other row with it; it is recorded as 0 instead.
 double finite_cost(const SpendRow& row) { return std::isfinite(row.cost) ? row.cost : 0.0; }
 
+// Every text borrows from `row` (SqlTextRef), which outlives the INSERT it is bound to.
 void append_spend_values(std::vector<SqlValue>& v, const SpendRow& row) {
-  v.insert(v.end(),
-           {row.call_id, row.key_hash, sql_optional(row.key_alias), sql_optional(row.team_id),
-            sql_optional(row.user_id), row.model_group, row.deployment_id, row.model, row.prompt_tokens,
-            row.completion_tokens, row.cached_tokens, row.cache_write_tokens, finite_cost(row),
-            row.latency_ms, row.status, row.start_time, row.end_time, encode_string_list(row.tags)});
+  v.emplace_back(SqlTextRef{row.call_id});
+  v.emplace_back(SqlTextRef{row.key_hash});
+  v.push_back(sql_optional_ref(row.key_alias));
+  v.push_back(sql_optional_ref(row.team_id));
+  v.push_back(sql_optional_ref(row.user_id));
+  v.emplace_back(SqlTextRef{row.model_group});
+  v.emplace_back(SqlTextRef{row.deployment_id});
+  v.emplace_back(SqlTextRef{row.model});
+  v.emplace_back(row.prompt_tokens);
+  v.emplace_back(row.completion_tokens);
+  v.emplace_back(row.cached_tokens);
+  v.emplace_back(row.cache_write_tokens);
+  v.emplace_back(finite_cost(row));
+  v.emplace_back(row.latency_ms);
+  v.emplace_back(SqlTextRef{row.status});
+  v.emplace_back(row.start_time);
+  v.emplace_back(row.end_time);
+  // Most rows carry no tags: their encoding is a constant, not a JSON serialisation.
+  if (row.tags.empty()) {
+    v.emplace_back(SqlTextRef{empty_string_list});
+  } else {
+    v.emplace_back(encode_string_list(row.tags));
+  }
 }
 
 Result<SpendRow> read_spend(const SqlRow& sql_row) {
@@ -69,47 +115,89 @@ Result<SpendRow> read_spend(const SqlRow& sql_row) {
   return row;
 }
 
-// A row's identity in the log: the same request retried in a later batch has the same pair.
-std::string log_identity(Millis start_time, std::string_view call_id) {
-  return std::to_string(start_time) + ':' + std::string(call_id);
+// A 500-row batch is ~2.5 ms of CPU. Where the writer shares a core with a worker (one pinned
+// core, or a busy machine), running it in one go stalls every request on that core for as long:
+// the benchmark's p99. Giving the core back after each INSERT (≤ 100 rows, well under a
+// millisecond) keeps the writer's share but bounds the stall.
+void let_workers_run() { std::this_thread::yield(); }
+
+// Inserts `rows`, ≤ 100 per INSERT; true when every one was new, which each INSERT's count of
+// affected rows proves without reading a row back. Stops at the first INSERT that falls short.
+Result<bool> insert_all_new(SqlConnection& db, std::span<const SpendRow* const> rows) {
+  std::vector<SqlValue> params;  // one list serves every chunk
+  params.reserve(std::min(rows.size(), rows_per_insert) * spend_column_count);
+  for (std::size_t begin = 0, end = 0; begin < rows.size(); begin = end) {
+    end = begin + rows_in_next_insert(rows.size() - begin);
+    params.clear();
+    for (std::size_t i = begin; i < end; ++i) append_spend_values(params, *rows[i]);
+    auto affected = db.execute(spend_insert_sql(end - begin), params);
+    if (!affected) return affected.error();
+    if (affected.value() != static_cast<std::int64_t>(end - begin)) return false;
+    let_workers_run();
+  }
+  return true;
 }
 
-// Inserts rows[begin, end) and adds the identities actually inserted (not already present) to
-// `inserted`.
-Status insert_spend_chunk(SqlConnection& db, const std::vector<const SpendRow*>& rows, std::size_t begin,
-                          std::size_t end, std::unordered_set<std::string>& inserted) {
-  std::string sql = "INSERT INTO llmux_spend_logs (" + std::string(spend_columns) + ") VALUES ";
+// Inserts `rows` one per INSERT and marks in `inserted` the ones that were new: a one-row
+// INSERT affects one row, or none when the row is already logged (or repeated earlier in the
+// batch). Slower than insert_all_new, but only a batch that overlaps the log comes here, and it
+// reuses the one-row statement rather than adding shapes to every connection's cache.
+Status insert_one_by_one(SqlConnection& db, std::span<const SpendRow* const> rows,
+                         std::vector<char>& inserted) {
   std::vector<SqlValue> params;
-  params.reserve((end - begin) * spend_column_count);
-  const std::string one_row = "(" + placeholders(spend_column_count) + ")";
-  sql.reserve(sql.size() + (end - begin) * (one_row.size() + 2) + 96);
-  for (std::size_t i = begin; i < end; ++i) {
-    if (i != begin) sql += ", ";
-    sql += one_row;
+  params.reserve(spend_column_count);
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    params.clear();
     append_spend_values(params, *rows[i]);
+    auto affected = db.execute(spend_insert_sql(1), params);
+    if (!affected) return affected.error();
+    inserted[i] = affected.value() == 1 ? 1 : 0;
+    if ((i + 1) % rows_per_insert == 0) let_workers_run();
   }
-  sql += " ON CONFLICT (start_time, call_id) DO NOTHING RETURNING start_time, call_id";
-  auto returned = db.query(sql, params);
-  if (!returned) return returned.error();
-  for (const SqlRow& r : returned.value()) inserted.insert(log_identity(r.integer_or(0, 0), r.text_or(1, "")));
   return Done{};
 }
 
 // Ordered maps: every writer updates entities in the same order, so two instances flushing at
 // once cannot deadlock on each other's row locks (the failure LiteLLM documents in db_deadlocks).
+// The ids borrow from the batch's rows.
 struct SpendDeltas {
-  std::map<std::string, double> keys, teams, users;
+  std::map<std::string_view, double> keys, teams, users;
 };
 
 Status apply_deltas(SqlConnection& db, std::string_view table, std::string_view id_column,
-                    const std::map<std::string, double>& deltas) {
+                    const std::map<std::string_view, double>& deltas) {
   const std::string sql =
       "UPDATE " + std::string(table) + " SET spend = spend + ? WHERE " + std::string(id_column) + " = ?";
   for (const auto& [id, delta] : deltas) {
-    const std::vector<SqlValue> params{delta, id};
+    const std::vector<SqlValue> params{delta, SqlTextRef{id}};
     if (auto updated = db.execute(sql, params); !updated) return updated.error();
   }
   return Done{};
+}
+
+// Counts the rows `was_inserted` says went in and adds their cost to their key, team and user.
+template <class WasInserted>
+Result<SpendBatchOutcome> credit_inserted(SqlConnection& db, std::span<const SpendRow* const> rows,
+                                          WasInserted&& was_inserted) {
+  SpendBatchOutcome outcome;
+  SpendDeltas deltas;
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    if (!was_inserted(i)) {
+      ++outcome.duplicates;
+      continue;
+    }
+    ++outcome.inserted;
+    const SpendRow& row = *rows[i];
+    const double cost = finite_cost(row);
+    if (cost == 0) continue;
+    if (!row.key_hash.empty()) deltas.keys[row.key_hash] += cost;
+    if (row.team_id) deltas.teams[*row.team_id] += cost;
+    if (row.user_id) deltas.users[*row.user_id] += cost;
+  }
+  if (Status s = apply_deltas(db, "llmux_keys", "token_hash", deltas.keys); !s) return s.error();
+  if (Status s = apply_deltas(db, "llmux_teams", "team_id", deltas.teams); !s) return s.error();
+  if (Status s = apply_deltas(db, "llmux_users", "user_id", deltas.users); !s) return s.error();
+  return outcome;
 }
 
 std::string day_expression(Dialect dialect) {
@@ -154,38 +242,26 @@ Result<SpendBatchOutcome> SqlStore::apply_spend_batch(const std::vector<SpendRow
   if (valid.size() != rows.size()) return make_error(StoreErrorKind::invalid, "spend row without call_id");
   if (valid.empty()) return SpendBatchOutcome{};
 
-  return locked([&] {
+  return locked([&]() -> Result<SpendBatchOutcome> {
+    // Nearly every batch holds only new rows, and the INSERTs' affected-row counts prove it
+    // with nothing read back. A count that falls short (a batch retried after a lost commit
+    // acknowledgement, a row repeated inside the batch) cannot say which rows were new, so
+    // that transaction is rolled back and the batch written again a row at a time.
+    bool some_already_logged = false;
+    auto counted = in_transaction(*db_, [&]() -> Result<SpendBatchOutcome> {
+      auto all_new = insert_all_new(*db_, valid);
+      if (!all_new) return all_new.error();
+      if (!all_new.value()) {
+        some_already_logged = true;
+        return make_error(StoreErrorKind::conflict, "some spend rows were already logged");
+      }
+      return credit_inserted(*db_, valid, [](std::size_t) { return true; });
+    });
+    if (!some_already_logged) return counted;
     return in_transaction(*db_, [&]() -> Result<SpendBatchOutcome> {
-      std::unordered_set<std::string> inserted;
-      for (std::size_t begin = 0, end = 0; begin < valid.size(); begin = end) {
-        end = begin + rows_in_next_insert(valid.size() - begin);
-        if (Status chunk = insert_spend_chunk(*db_, valid, begin, end, inserted); !chunk)
-          return chunk.error();
-        // A 500-row batch is ~4 ms of CPU. Where the writer shares a core with a worker (one
-        // pinned core, or a busy machine), running it in one go stalls every request on that
-        // core for as long: the benchmark's p99. Giving the core back after each INSERT
-        // (≤ 100 rows, well under a millisecond) keeps the writer's share but bounds the stall.
-        std::this_thread::yield();
-      }
-      SpendBatchOutcome outcome;
-      SpendDeltas deltas;
-      for (const SpendRow* row : valid) {
-        // erase(): a row repeated inside one batch was inserted once and counts once.
-        if (inserted.erase(log_identity(row->start_time, row->call_id)) == 0) {
-          ++outcome.duplicates;
-          continue;
-        }
-        ++outcome.inserted;
-        const double cost = finite_cost(*row);
-        if (cost == 0) continue;
-        if (!row->key_hash.empty()) deltas.keys[row->key_hash] += cost;
-        if (row->team_id) deltas.teams[*row->team_id] += cost;
-        if (row->user_id) deltas.users[*row->user_id] += cost;
-      }
-      if (Status s = apply_deltas(*db_, "llmux_keys", "token_hash", deltas.keys); !s) return s.error();
-      if (Status s = apply_deltas(*db_, "llmux_teams", "team_id", deltas.teams); !s) return s.error();
-      if (Status s = apply_deltas(*db_, "llmux_users", "user_id", deltas.users); !s) return s.error();
-      return outcome;
+      std::vector<char> inserted(valid.size(), 0);
+      if (Status written = insert_one_by_one(*db_, valid, inserted); !written) return written.error();
+      return credit_inserted(*db_, valid, [&](std::size_t i) { return inserted[i] != 0; });
     });
   });
 }

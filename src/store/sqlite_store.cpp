@@ -113,9 +113,10 @@ class SqliteConnection final : public SqlConnection {
         rc = sqlite3_bind_int64(s, at, *n);
       } else if (const auto* d = std::get_if<double>(&params[i])) {
         rc = sqlite3_bind_double(s, at, *d);
-      } else if (const auto* text = std::get_if<std::string>(&params[i])) {
-        // SQLITE_STATIC: `params` outlives the statement's use (ResetOnExit clears the bindings
-        // before the caller's values go away), so SQLite need not copy every string.
+      } else if (const auto text = sql_text(params[i])) {
+        // SQLITE_STATIC: `params` (and the text a SqlTextRef borrows) outlives the statement's
+        // use (ResetOnExit clears the bindings before the caller's values go away), so SQLite
+        // need not copy every string.
         rc = sqlite3_bind_text64(s, at, text->data(), text->size(), SQLITE_STATIC, SQLITE_UTF8);
       } else {
         rc = sqlite3_bind_null(s, at);
@@ -129,13 +130,12 @@ class SqliteConnection final : public SqlConnection {
   }
 
   Result<sqlite3_stmt*> prepared(std::string_view sql) {
-    std::string key(sql);
-    if (auto found = statements_.find(key); found != statements_.end()) return found->second;
+    if (auto found = statements_.find(sql); found != statements_.end()) return found->second;
     sqlite3_stmt* statement = nullptr;
-    const int rc = sqlite3_prepare_v3(db_, key.data(), static_cast<int>(key.size()),
+    const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &statement, nullptr);
     if (rc != SQLITE_OK) return sqlite_error(db_, rc, "prepare");
-    statements_.emplace(std::move(key), statement);
+    statements_.emplace(std::string(sql), statement);
     return statement;
   }
 
@@ -165,7 +165,8 @@ class SqliteConnection final : public SqlConnection {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;  // by SQL text; a bounded set of shapes
+  // By SQL text; a bounded set of shapes. Looked up by view: a hit copies no text.
+  std::unordered_map<std::string, sqlite3_stmt*, SqlTextHash, std::equal_to<>> statements_;
 };
 
 }  // namespace

@@ -75,6 +75,38 @@ TYPED_TEST_P(StoreSpend, IncrementsKeyTeamAndUser) {
   EXPECT_EQ(refused.error().kind, StoreErrorKind::invalid);
 }
 
+// A batch whose later INSERT meets rows already logged: the earlier INSERTs went in whole, so
+// only undoing them and writing the batch again tells new rows from old; crediting them (or
+// skipping them) twice would show in the counts and the key's spend.
+TYPED_TEST_P(StoreSpend, OverlapInALaterInsertCreditsOnlyNewRows) {
+  ASSERT_TRUE(this->store_->insert_key(make_key("k1")));
+  std::vector<SpendRow> logged;
+  for (int i = 0; i < 10; ++i) logged.push_back(make_spend("old" + std::to_string(i), "k1", 1.0));
+  ASSERT_TRUE(this->store_->apply_spend_batch(logged));
+
+  std::vector<SpendRow> batch;
+  for (int i = 0; i < 150; ++i) batch.push_back(make_spend("new" + std::to_string(i), "k1", 0.01));
+  batch.insert(batch.begin() + 120, logged.begin(), logged.end());  // in the second INSERT
+  batch.push_back(make_spend("new5", "k1", 0.01));                  // repeats a row of the first
+  auto applied = this->store_->apply_spend_batch(batch);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied.value().inserted, 150u);
+  EXPECT_EQ(applied.value().duplicates, 11u);
+  EXPECT_NEAR(this->key_spend("k1"), 10.0 + 1.5, 1e-9);
+
+  SpendLogFilter all;
+  all.limit = 1000;
+  auto stored = this->store_->spend_logs(all);
+  ASSERT_TRUE(stored) << stored.error().message;
+  EXPECT_EQ(stored.value().size(), 160u);
+
+  // The next all-new batch takes the fast way again and is counted as before.
+  auto next = this->store_->apply_spend_batch({make_spend("later", "k1", 0.5)});
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next.value().inserted, 1u);
+  EXPECT_NEAR(this->key_spend("k1"), 12.0, 1e-9);
+}
+
 TYPED_TEST_P(StoreSpend, ResetBudgetsOnlyWhenDueAndWithoutDrift) {
   const Millis now = jan1 + 10 * day_ms + 3600'000;  // day 10, 01:00
   KeyRow due = make_key("due");
@@ -287,8 +319,8 @@ TYPED_TEST_P(StoreSpend, MigrationThreeKeepsOldRowsAndIdempotency) {
 }
 
 REGISTER_TYPED_TEST_SUITE_P(StoreSpend, SameBatchTwiceCountsOnce, IncrementsKeyTeamAndUser,
-                            ResetBudgetsOnlyWhenDueAndWithoutDrift, SpendLogsFilterAndRoundTrip,
-                            SpendReportGroupings, WriterBatchesIntoTheStore,
+                            OverlapInALaterInsertCreditsOnlyNewRows, ResetBudgetsOnlyWhenDueAndWithoutDrift,
+                            SpendLogsFilterAndRoundTrip, SpendReportGroupings, WriterBatchesIntoTheStore,
                             RetryAfterLostCommitAckCountsOnce, MigrationThreeKeepsOldRowsAndIdempotency);
 
 }  // namespace llmux::store::testing
