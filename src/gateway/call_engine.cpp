@@ -82,7 +82,7 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
                                         net::ResponseWriter& writer, net::HeaderList headers,
                                         const SharedState& shared, const config::Deployment& deployment,
                                         const ClientWire& wire) {
-  for (auto& header : stream.upstream_headers()) headers.push_back(std::move(header));
+  headers.append(stream.upstream_headers());
   // The head travels with the first piece; the last piece travels with the end of the body.
   if (piece.finished && !piece.failure) {
     const bool started = co_await writer.begin_stream(200, headers, "text/event-stream");
@@ -137,9 +137,9 @@ asio::awaitable<void> send_failure(net::ResponseWriter& writer, const ClientWire
 
 // Tenancy's hook (accounting, per-key headers), called once per answered call.
 void append_accounting(CallRequest& call, const CallOutcome& outcome, net::HeaderList& headers) {
-  headers.insert(headers.end(), call.extra_headers.begin(), call.extra_headers.end());
+  headers.append(call.extra_headers);
   if (!call.on_finished) return;
-  for (auto& header : call.on_finished(outcome)) headers.push_back(std::move(header));
+  headers.append(call.on_finished(outcome));
 }
 
 // One attempt at a deployment: a failure the request's mock_testing_* flags inject, a mock answer,
@@ -186,7 +186,7 @@ AttemptOutcome adapt_whole(const ClientWire& wire, providers::FullResponse respo
 asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                  const config::Deployment& deployment, providers::FullResponse& response) {
   net::HeaderList headers = route_headers(call.call_id, plan, &deployment, call.timing);
-  for (auto& header : response.upstream_headers) headers.push_back(std::move(header));
+  headers.append(response.upstream_headers);
   append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
   co_await writer.send(response.status, headers, response.content_type, response.body);
 }
@@ -257,6 +257,9 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     if (cancel.backoff) cancel.backoff->cancel();
   });
 
+  // A stream's first byte may be long in coming, and the stream long after it: the connection
+  // holds as little as it can meanwhile.
+  if (call.view->stream) writer.expect_stream();
   std::optional<AttemptFailure> last_failure;
   asio::steady_timer backoff(worker.io);
   for (;;) {
@@ -317,7 +320,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     writer.on_disconnect([raw_stream] { raw_stream->cancel(); });
     net::HeaderList stream_headers = route_headers(call.call_id, plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
-    stream_headers.insert(stream_headers.end(), call.extra_headers.begin(), call.extra_headers.end());
+    stream_headers.append(call.extra_headers);
     const StreamEnd end =
         co_await relay_stream(*stream, piece, writer, std::move(stream_headers), shared, deployment, wire);
     // tenancy hook: a stream that did not complete is a failed call, charged for the usage it

@@ -73,7 +73,7 @@ std::optional<Refusal> prepare_call(const SharedState& shared, const api::RouteM
 asio::awaitable<void> send_refusal(net::ResponseWriter& writer, const Refusal& refusal, const std::string& call_id) {
   net::HeaderList headers;
   append_call_id_headers(headers, call_id);
-  headers.insert(headers.end(), refusal.headers.begin(), refusal.headers.end());
+  headers.append(refusal.headers);
   const std::optional<std::string_view> param =
       refusal.param ? std::optional<std::string_view>(*refusal.param) : std::nullopt;
   co_await send_openai_error(writer, refusal.status, refusal.message, refusal.type, param, headers);

@@ -108,7 +108,7 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
                               anthropic.model);
   if (gate.denial) {
     net::HeaderList headers = id_headers;
-    headers.insert(headers.end(), gate.denial_headers.begin(), gate.denial_headers.end());
+    headers.append(gate.denial_headers);
     co_await send_anthropic_error(writer, gate.denial->status, anthropic_error_type(gate.denial->status),
                                   gate.denial->message, headers);
     co_return;

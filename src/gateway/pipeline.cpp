@@ -49,11 +49,11 @@ std::string readiness_body(const SharedState& shared) {
 asio::awaitable<void> Pipeline::handle(net::InboundRequest& request, net::ResponseWriter& writer) {
   const api::RouteMatch route = api::match_route(request.method, request.path);
   if (route.route == api::Route::not_found) {
-    co_await send_openai_error(writer, 404, "Not Found: " + request.path, "not_found_error", std::nullopt);
+    co_await send_openai_error(writer, 404, "Not Found: " + std::string(request.path), "not_found_error", std::nullopt);
     co_return;
   }
   if (!route.method_allowed) {
-    co_await send_openai_error(writer, 405, "Method " + request.method + " is not allowed on " + request.path,
+    co_await send_openai_error(writer, 405, "Method " + std::string(request.method) + " is not allowed on " + std::string(request.path),
                                "invalid_request_error", std::nullopt);
     co_return;
   }

@@ -5,8 +5,9 @@
 namespace llmux::gateway {
 namespace {
 
-// Header values come from config text: keep them to printable ASCII so no header can be split.
-void append_header_safe(std::string& out, std::string_view text) {
+// Config text (group and model names, api_base) in a message or log line: printable ASCII only, as
+// in a header, so the same text reads the same everywhere.
+void append_printable(std::string& out, std::string_view text) {
   const std::size_t from = out.size();
   out.append(text);
   for (std::size_t i = from; i < out.size(); ++i) {
@@ -14,33 +15,28 @@ void append_header_safe(std::string& out, std::string_view text) {
   }
 }
 
-std::string decimal_text(int value) {
-  char buffer[16];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, value);
-  return std::string(buffer, end);
+// In a header value the list itself keeps every byte printable.
+void append_printable(net::HeaderList::ValueWriter& out, std::string_view text) { out += text; }
+
+ShortText decimal_text(long long value) {
+  ShortText text;
+  const auto [end, ec] = std::to_chars(text.data, text.data + sizeof text.data, value);
+  text.size = static_cast<std::size_t>(end - text.data);
+  return text;
 }
 
 std::string_view strip_query(std::string_view url) { return url.substr(0, url.find('?')); }
 
-}  // namespace
-
-std::string milliseconds_text(std::chrono::steady_clock::duration d) {
-  char buffer[32];
-  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer,
-                                       std::chrono::duration<double, std::milli>(d).count(),
-                                       std::chars_format::fixed, 3);
-  return ec == std::errc{} ? std::string(buffer, end) : std::string("0.000");
-}
-
-std::string describe_route(const router::RequestPlan& plan) {
-  std::string out;
-  // One allocation for the usual route: a group, a provider/model and an outcome per attempt.
-  out.reserve(plan.attempts().size() * 96);
+// "group[provider/model]:outcome, …" into a string or straight into a header value.
+template <class Text>
+void write_route(Text& out, const router::RequestPlan& plan) {
+  bool first = true;
   for (const auto& attempt : plan.attempts()) {
-    if (!out.empty()) out += ", ";
-    append_header_safe(out, attempt.group);
+    if (!first) out += ", ";
+    first = false;
+    append_printable(out, attempt.group);
     out += '[';
-    append_header_safe(out, attempt.deployment->litellm_model);
+    append_printable(out, attempt.deployment->litellm_model);
     out += "]:";
     if (!attempt.failure) {
       out += "ok";
@@ -48,44 +44,93 @@ std::string describe_route(const router::RequestPlan& plan) {
       out += router::to_string(attempt.failure->kind);
       if (attempt.failure->status) {
         out += '(';
-        out += decimal_text(attempt.failure->status);
+        out += decimal_text(attempt.failure->status).view();
         out += ')';
       }
     }
     if (attempt.cooldown_bypassed) out += "(cooldown-bypassed)";
   }
+}
+
+// Bytes of x-llmux-route: the names, and room for the punctuation and an outcome per attempt.
+std::size_t route_bytes(const router::RequestPlan& plan) {
+  std::size_t bytes = 0;
+  for (const auto& attempt : plan.attempts()) bytes += attempt.group.size() + attempt.deployment->litellm_model.size() + 48;
+  return bytes;
+}
+
+// The header names route_headers writes, their framing, its numbers and durations.
+constexpr std::size_t kFixedRouteHeaderBytes = 384;
+// What callers add after them: the upstream's forwarded headers, the cost, a key's x-ratelimit-*.
+constexpr std::size_t kRoomForCallers = 320;
+
+}  // namespace
+
+ShortText milliseconds_text(std::chrono::steady_clock::duration d) {
+  ShortText text;
+  const long long ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+  // In integers when the rounding cannot differ from printf's: nanoseconds not exactly half-way
+  // between two microseconds (printf rounds the double there, whose binary value may fall either
+  // side), and below 10^15 ns, where the double is far closer than 1 ns to the exact value.
+  if (ns >= 0 && ns < 1'000'000'000'000'000LL && ns % 1000 != 500) {
+    const long long us = ns / 1000 + (ns % 1000 > 500 ? 1 : 0);
+    auto [end, ec] = std::to_chars(text.data, text.data + sizeof text.data - 4, us / 1000);
+    *end++ = '.';
+    const int fraction = static_cast<int>(us % 1000);
+    *end++ = static_cast<char>('0' + fraction / 100);
+    *end++ = static_cast<char>('0' + fraction / 10 % 10);
+    *end++ = static_cast<char>('0' + fraction % 10);
+    text.size = static_cast<std::size_t>(end - text.data);
+    return text;
+  }
+  const auto [end, ec] = std::to_chars(text.data, text.data + sizeof text.data,
+                                       std::chrono::duration<double, std::milli>(d).count(),
+                                       std::chars_format::fixed, 3);
+  if (ec != std::errc{}) {
+    constexpr std::string_view kZero = "0.000";
+    kZero.copy(text.data, kZero.size());
+    text.size = kZero.size();
+    return text;
+  }
+  text.size = static_cast<std::size_t>(end - text.data);
+  return text;
+}
+
+std::string describe_route(const router::RequestPlan& plan) {
+  std::string out;
+  out.reserve(route_bytes(plan));  // one allocation
+  write_route(out, plan);
   return out;
 }
 
-void append_call_id_headers(net::HeaderList& headers, const std::string& call_id) {
+void append_call_id_headers(net::HeaderList& headers, std::string_view call_id) {
   headers.emplace_back("x-litellm-call-id", call_id);
   headers.emplace_back("x-request-id", call_id);
 }
 
 net::HeaderList route_headers(const std::string& call_id, const router::RequestPlan& plan,
                               const config::Deployment* served_by, const CallTiming& timing) {
+  const std::string group = plan.current_group();
+  const std::string_view api_base = served_by ? strip_query(served_by->api_base) : std::string_view();
   net::HeaderList headers;
-  headers.reserve(14);  // these ten, and room for the upstream and accounting headers callers add
+  // One allocation for the answer's headers, these and the ones callers add.
+  headers.reserve(kFixedRouteHeaderBytes + 2 * call_id.size() + (served_by ? served_by->id().size() : 0) +
+                  api_base.size() + group.size() + route_bytes(plan) + kRoomForCallers);
   append_call_id_headers(headers, call_id);
   if (served_by) {
     headers.emplace_back("x-litellm-model-id", served_by->id());
-    if (!served_by->api_base.empty()) {
-      std::string base;
-      const std::string_view shown = strip_query(served_by->api_base);
-      base.reserve(shown.size());
-      append_header_safe(base, shown);
-      headers.emplace_back("x-litellm-model-api-base", std::move(base));
-    }
+    if (!api_base.empty()) headers.emplace_back("x-litellm-model-api-base", api_base);
   }
-  std::string group;
-  append_header_safe(group, plan.current_group());
-  headers.emplace_back("x-litellm-model-group", std::move(group));
-  headers.emplace_back("x-litellm-attempted-retries", decimal_text(plan.attempted_retries()));
-  headers.emplace_back("x-litellm-attempted-fallbacks", decimal_text(plan.attempted_fallbacks()));
+  headers.emplace_back("x-litellm-model-group", group);
+  headers.emplace_back("x-litellm-attempted-retries", decimal_text(plan.attempted_retries()).view());
+  headers.emplace_back("x-litellm-attempted-fallbacks", decimal_text(plan.attempted_fallbacks()).view());
   const auto elapsed = std::chrono::steady_clock::now() - timing.started;
-  headers.emplace_back("x-litellm-response-duration-ms", milliseconds_text(elapsed));
-  headers.emplace_back("x-litellm-overhead-duration-ms", milliseconds_text(elapsed - timing.upstream));
-  headers.emplace_back("x-llmux-route", describe_route(plan));
+  headers.emplace_back("x-litellm-response-duration-ms", milliseconds_text(elapsed).view());
+  headers.emplace_back("x-litellm-overhead-duration-ms", milliseconds_text(elapsed - timing.upstream).view());
+  {
+    auto route = headers.add("x-llmux-route");
+    write_route(route, plan);
+  }
   return headers;
 }
 

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <string>
+#include <string_view>
 
 #include "net/http_server.hpp"
 #include "providers/provider.hpp"
@@ -17,17 +18,26 @@ struct CallTiming {
   std::chrono::steady_clock::duration upstream{};  // waiting on upstreams and backoff sleeps
 };
 
+// A short text made on the stack: numbers written into a header with no string allocated.
+struct ShortText {
+  char data[32];
+  std::size_t size = 0;
+  std::string_view view() const { return {data, size}; }
+};
+
 // A duration in milliseconds with three decimals ("12.345"), byte for byte what printf's "%.3f"
 // writes, without printf's cost on every answer.
-std::string milliseconds_text(std::chrono::steady_clock::duration d);
+ShortText milliseconds_text(std::chrono::steady_clock::duration d);
 
 // "group[provider/model]:outcome, …" — outcome is `ok` or the error kind with its status.
 std::string describe_route(const router::RequestPlan& plan);
 
 // x-litellm-call-id and x-request-id (LiteLLM sends both): every answer carries them, refusals
 // before routing included.
-void append_call_id_headers(net::HeaderList& headers, const std::string& call_id);
+void append_call_id_headers(net::HeaderList& headers, std::string_view call_id);
 
+// The call ids, the x-litellm-* route and timing headers and x-llmux-route, in one buffer with
+// room for the upstream's and tenancy's headers that callers add after them.
 net::HeaderList route_headers(const std::string& call_id, const router::RequestPlan& plan,
                               const config::Deployment* served_by, const CallTiming& timing);
 

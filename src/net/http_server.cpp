@@ -14,14 +14,12 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/status.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <charconv>
-#include <iterator>
 #include <thread>
 #include <unordered_set>
 
+#include "net/http_request_parser.hpp"
 #include "observe/log.hpp"
 
 namespace llmux::net {
@@ -31,13 +29,6 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
 constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
-
-std::string_view InboundRequest::header(std::string_view lower_name) const {
-  for (const auto& [name, value] : headers) {
-    if (name == lower_name) return value;
-  }
-  return {};
-}
 
 // Everything one client connection owns. Shared with the disconnect watcher, whose callback can
 // outlive the coroutine that serves the connection.
@@ -137,12 +128,7 @@ void append_head(std::string& out, int status, const HeaderList& headers, std::s
     out += "\r\n";
   }
   out += keep_alive ? "Connection: keep-alive\r\n" : "Connection: close\r\n";
-  for (const auto& [name, value] : headers) {
-    out += name;
-    out += ": ";
-    out += value;
-    out += "\r\n";
-  }
+  out += headers.wire();  // already "name: value\r\n" each, every byte safe
 }
 
 std::string plain_error_body(std::string_view message, std::string_view type, int code) {
@@ -211,9 +197,18 @@ asio::awaitable<bool> ResponseWriter::begin_stream(int status, const HeaderList&
   } else {
     ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(first_data));
   }
-  // A stream can stay open for minutes; the head it no longer needs should not stay with it.
+  // A stream can stay open for minutes; the head it no longer needs should not stay with it, nor
+  // the read buffer. A whole answer keeps both for the connection's next request.
   std::string().swap(st.head_buffer);
+  expect_stream();
   co_return ok;
+}
+
+void ResponseWriter::expect_stream() {
+  // The read buffer (8 KiB or more), unless it holds a pipelined request: the next request's
+  // first read takes a fresh one.
+  auto& st = *state_;
+  if (st.buffer.size() == 0) st.buffer.shrink_to_fit();
 }
 
 asio::awaitable<bool> ResponseWriter::write_chunk(std::string_view data) {
@@ -283,26 +278,6 @@ asio::awaitable<void> write_simple_error(const std::shared_ptr<ConnectionState>&
   co_await writer.send(status, {}, "application/json", body);
 }
 
-InboundRequest to_inbound(http::request<http::string_body>&& request, const std::string& remote_address) {
-  InboundRequest out;
-  out.method = std::string(request.method_string());
-  out.target = std::string(request.target());
-  const auto query = out.target.find('?');
-  out.path = query == std::string::npos ? out.target : out.target.substr(0, query);
-  // Exactly the fields sent: a fixed 16 would be a 1 KiB block, past malloc's small bins.
-  out.headers.reserve(static_cast<std::size_t>(std::distance(request.begin(), request.end())));
-  for (const auto& field : request) {
-    std::string name(field.name_string());
-    for (auto& c : name) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');  // ASCII only: no locale lookup per byte
-    }
-    out.headers.emplace_back(std::move(name), std::string(field.value()));
-  }
-  out.body = std::move(request.body());
-  out.remote_address = remote_address;
-  return out;
-}
-
 // After an early error answer (sent with Connection: close) the client may still be sending its
 // body. Closing with unread bytes makes the kernel reset the connection, and the client loses the
 // answer it was sent; so read and discard the rest of the body — exactly the declared length when
@@ -324,13 +299,13 @@ asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint6
   }
 }
 
-// Reads one request (its first bytes are in the buffer) into `request`. False when the connection
+// Reads one request (its first bytes are in the buffer) into `request`, which is empty. False when the connection
 // is to close: the client went quiet or away, or an error was answered. A coroutine of its own, so
 // the parser is not part of the frame of a connection whose answer (a stream) goes on for minutes.
 asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state, const ServerOptions& options,
                                    InboundRequest& request) {
   auto& st = *state;
-  http::request_parser<http::string_body> parser;
+  RequestParser parser(request);
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(options.max_body_bytes);
   // The whole header must arrive within the limit: a slow client cannot hold the connection.
@@ -356,13 +331,12 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
       co_return false;
     }
   }
-  const auto& header = parser.get();
   if (const auto length = parser.content_length(); length && *length > options.max_body_bytes) {
     co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
     co_await linger_close(st, std::optional<std::uint64_t>(*length));
     co_return false;
   }
-  if (header[http::field::expect] == "100-continue") {
+  if (parser.expects_continue()) {
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     if (!co_await st.write_all(asio::buffer(kContinue))) co_return false;
   }
@@ -378,10 +352,9 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
   }
   st.stream.expires_never();
 
-  auto message = parser.release();
-  st.keep_alive = message.keep_alive();
-  st.http10 = message.version() < 11;
-  request = to_inbound(std::move(message), st.remote_address);
+  st.keep_alive = parser.keep_alive();
+  st.http10 = parser.version() < 11;
+  request.remote_address = st.remote_address;
   co_return true;
 }
 
@@ -391,6 +364,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   worker.connections.insert(&st);
   worker.open_connections.fetch_add(1, std::memory_order_relaxed);
   bool first_request = true;
+  // One request object for the connection: its buffers are reused by each request it carries.
+  InboundRequest request;
 
   while (!worker.draining) {
     // Wait for the first byte of the next request: the keep-alive idle limit applies here.
@@ -406,12 +381,8 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
     // Per-request state starts fresh: an early error answer below must not see the last response's.
     st.response_started = st.response_finished = st.chunked = false;
 
-    InboundRequest request;
+    request.clear();
     if (!co_await read_request(state, options, request)) break;
-    // The read buffer (8 KiB or more) is not needed while the answer is made, which for a stream
-    // can take minutes: with no pipelined bytes in it, its storage goes back now and the next
-    // request's first read takes a fresh one.
-    if (st.buffer.size() == 0) st.buffer.shrink_to_fit();
 
     ResponseWriter writer(state);
     st.start_watch(state);

@@ -17,21 +17,10 @@
 #include <variant>
 #include <vector>
 
+#include "net/http_header_list.hpp"
+#include "net/http_request.hpp"
+
 namespace llmux::net {
-
-using HeaderList = std::vector<std::pair<std::string, std::string>>;
-
-struct InboundRequest {
-  std::string method;
-  std::string target;  // path and query as sent
-  std::string path;    // target without the query
-  std::vector<std::pair<std::string, std::string>> headers;  // names lower-cased
-  std::string body;
-  std::string remote_address;
-
-  // First value of a header, by lower-case name; empty when absent.
-  std::string_view header(std::string_view lower_name) const;
-};
 
 class ConnectionState;  // defined in http_server.cpp
 
@@ -49,6 +38,11 @@ class ResponseWriter {
   boost::asio::awaitable<bool> write_chunk(std::string_view data);
   // `last_data`, when given, goes out in the same write as the end of the body.
   boost::asio::awaitable<bool> end_stream(std::string_view last_data = {});
+
+  // The answer will be a stream, which may wait long for its first byte and then last minutes:
+  // the connection lets go of what it holds for reading the next request (its read buffer, unless
+  // a pipelined request is in it) now rather than at begin_stream(). Whole answers keep it.
+  void expect_stream();
 
   // Called once, on this worker's thread, if the client disconnects while the handler runs
   // (used to cancel the upstream request and any pending retry).

@@ -36,13 +36,14 @@ TEST(CallId, NewIdsAreVersionFourUuidsFromTheTwoRandomWords) {
 
 TEST(CallId, TheClientsOwnIdIsKeptOnlyWhenSane) {
   std::mt19937_64 rng(7);
-  net::InboundRequest request;
-  request.headers.emplace_back("x-litellm-call-id", "abc-123_4.5");
-  EXPECT_EQ(call_id_for(request, rng), "abc-123_4.5");
-  request.headers.back().second = "bad id\r\nx-evil: 1";
-  EXPECT_NE(call_id_for(request, rng), "bad id\r\nx-evil: 1");
-  request.headers.back().second = std::string(129, 'a');
-  EXPECT_EQ(call_id_for(request, rng).size(), 36u);
+  const auto with_call_id = [](std::string_view id) {
+    net::InboundRequest request;
+    request.headers.emplace_back("x-litellm-call-id", id);
+    return request;
+  };
+  EXPECT_EQ(call_id_for(with_call_id("abc-123_4.5"), rng), "abc-123_4.5");
+  EXPECT_NE(call_id_for(with_call_id("bad id\r\nx-evil: 1"), rng), "bad id\r\nx-evil: 1");
+  EXPECT_EQ(call_id_for(with_call_id(std::string(129, 'a')), rng).size(), 36u);
 }
 
 }  // namespace

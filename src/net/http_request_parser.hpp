@@ -1,0 +1,46 @@
+#pragma once
+
+// Beast's HTTP/1.1 request parser, filling an InboundRequest directly: the method, target and each
+// field are copied once, from the read buffer into the request's own buffer, as the parser finds
+// them (no per-field allocation in beast::http::fields, no second copy into the request), and the
+// body is appended to the request's body. Sans-I/O: feed it with put() or Beast's read functions.
+
+#include <boost/beast/http/basic_parser.hpp>
+
+#include "net/http_request.hpp"
+
+namespace llmux::net {
+
+class RequestParser final : public boost::beast::http::basic_parser<true> {
+ public:
+  using error_code = boost::beast::error_code;
+  using text_view = boost::beast::string_view;  // what Beast hands its parser callbacks
+
+  // `out` should be empty (InboundRequest::clear); it must outlive the parser.
+  explicit RequestParser(InboundRequest& out) : out_(out) {}
+
+  // The client sent "Expect: 100-continue" and waits for our go-ahead before sending the body.
+  bool expects_continue() const { return expects_continue_; }
+  int version() const { return version_; }
+
+ private:
+  void on_request_impl(boost::beast::http::verb method, text_view method_text, text_view target, int version,
+                       error_code& ec) override;
+  void on_response_impl(int status, text_view reason, int version, error_code& ec) override;
+  void on_field_impl(boost::beast::http::field name, text_view name_text, text_view value, error_code& ec) override;
+  void on_header_impl(error_code& ec) override;
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code& ec) override;
+  std::size_t on_body_impl(text_view body, error_code& ec) override;
+  void on_chunk_header_impl(std::uint64_t size, text_view extensions, error_code& ec) override;
+  std::size_t on_chunk_body_impl(std::uint64_t remain, text_view body, error_code& ec) override;
+  void on_finish_impl(error_code& ec) override;
+
+  InboundRequest& out_;
+  // Where the request line's parts are stored: their views are made once the header is complete
+  // (the buffer may move while fields are added).
+  std::size_t method_at_ = 0, method_size_ = 0, target_at_ = 0, target_size_ = 0;
+  int version_ = 11;
+  bool expects_continue_ = false;
+};
+
+}  // namespace llmux::net

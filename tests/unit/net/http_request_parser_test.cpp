@@ -1,0 +1,183 @@
+// The inbound request parser, fed without sockets: what a handler sees of a request, however its
+// bytes arrive, and that a connection's request object reuses its buffers.
+
+#include "net/http_request_parser.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/beast/http/error.hpp>
+#include <string>
+#include <vector>
+
+namespace llmux::net {
+namespace {
+
+constexpr std::string_view kChat =
+    "POST /v1/chat/completions?api-version=1 HTTP/1.1\r\n"
+    "Host: gateway\r\n"
+    "Authorization:   Bearer sk-1  \r\n"
+    "X-LiteLLM-Call-Id: abc\r\n"
+    "Content-Type: application/json\r\n"
+    "Content-Length: 11\r\n"
+    "\r\n"
+    "{\"a\":\"bcd\"}";
+
+// Feeds `wire` the way a socket might deliver it, `step` bytes at a time, keeping what the parser
+// did not take (as Beast's read loop does with its buffer). Returns the final error, if any.
+boost::beast::error_code feed(RequestParser& parser, std::string_view wire, std::size_t step) {
+  parser.eager(true);
+  std::string pending;
+  boost::beast::error_code ec;
+  for (std::size_t at = 0; at < wire.size() && !parser.is_done();) {
+    const std::size_t n = std::min(step, wire.size() - at);
+    pending.append(wire.substr(at, n));
+    at += n;
+    const std::size_t used = parser.put(boost::asio::buffer(pending), ec);
+    if (ec == boost::beast::http::error::need_more) ec = {};
+    if (ec) return ec;
+    // What is left moves to the front, over what was taken: a view still pointing there (rather
+    // than into the request's own buffer) would read other bytes.
+    pending.erase(0, used);
+  }
+  return ec;
+}
+
+void expect_chat(const InboundRequest& request) {
+  EXPECT_EQ(request.method, "POST");
+  EXPECT_EQ(request.target, "/v1/chat/completions?api-version=1");
+  EXPECT_EQ(request.path, "/v1/chat/completions");
+  EXPECT_EQ(request.header("authorization"), "Bearer sk-1");
+  EXPECT_EQ(request.header("x-litellm-call-id"), "abc");
+  EXPECT_EQ(request.header("X-LiteLLM-Call-Id"), "");  // lookups are by lower-case name
+  EXPECT_EQ(request.header("absent"), "");
+  EXPECT_EQ(request.body, "{\"a\":\"bcd\"}");
+  const std::vector<Header> fields(request.headers.begin(), request.headers.end());
+  EXPECT_EQ(fields, (std::vector<Header>{{"host", "gateway"},
+                                         {"authorization", "Bearer sk-1"},
+                                         {"x-litellm-call-id", "abc"},
+                                         {"content-type", "application/json"},
+                                         {"content-length", "11"}}));
+}
+
+TEST(HttpRequestParser, ReadsMethodTargetFieldsAndBody) {
+  InboundRequest request;
+  RequestParser parser(request);
+  ASSERT_FALSE(feed(parser, kChat, kChat.size()));
+  ASSERT_TRUE(parser.is_done());
+  expect_chat(request);
+  EXPECT_TRUE(parser.keep_alive());
+  EXPECT_EQ(parser.version(), 11);
+  EXPECT_FALSE(parser.expects_continue());
+}
+
+TEST(HttpRequestParser, SameRequestWhateverPiecesItArrivesIn) {
+  for (std::size_t step : {1u, 2u, 3u, 7u, 16u, 51u, 64u, 80u}) {
+    SCOPED_TRACE(step);
+    InboundRequest request;
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, kChat, step));
+    ASSERT_TRUE(parser.is_done());
+    expect_chat(request);
+  }
+}
+
+TEST(HttpRequestParser, ReadsAChunkedBody) {
+  constexpr std::string_view wire =
+      "POST /v1/embeddings HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\n{\"a\"\r\n3\r\n:1}\r\n0\r\n\r\n";
+  InboundRequest request;
+  RequestParser parser(request);
+  ASSERT_FALSE(feed(parser, wire, 5));
+  ASSERT_TRUE(parser.is_done());
+  EXPECT_EQ(request.path, "/v1/embeddings");
+  EXPECT_EQ(request.body, "{\"a\":1}");
+}
+
+TEST(HttpRequestParser, SaysWhenTheClientWaitsForContinueOrWillClose) {
+  {
+    InboundRequest request;
+    RequestParser parser(request);
+    parser.eager(false);
+    boost::beast::error_code ec;
+    const std::string_view head = "POST /v1/x HTTP/1.1\r\nExpect: 100-Continue\r\nContent-Length: 5\r\n\r\n";
+    parser.put(boost::asio::buffer(head.data(), head.size()), ec);
+    ASSERT_FALSE(ec);
+    ASSERT_TRUE(parser.is_header_done());
+    EXPECT_TRUE(parser.expects_continue());
+    EXPECT_EQ(request.path, "/v1/x");  // known once the header is, before any body
+  }
+  {
+    InboundRequest request;
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, "GET /health HTTP/1.0\r\n\r\n", 64));
+    EXPECT_EQ(parser.version(), 10);
+    EXPECT_FALSE(parser.keep_alive());
+    EXPECT_EQ(request.target, "/health");
+    EXPECT_EQ(request.path, "/health");
+    EXPECT_TRUE(request.headers.empty());
+  }
+  {
+    InboundRequest request;
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n", 64));
+    EXPECT_FALSE(parser.keep_alive());
+  }
+}
+
+TEST(HttpRequestParser, RefusesMalformedHeadersAndOversizedBodies) {
+  {
+    InboundRequest request;
+    RequestParser parser(request);
+    EXPECT_TRUE(feed(parser, "POST / HTTP/1.1\r\nBad Name: x\r\n\r\n", 64));
+  }
+  {
+    InboundRequest request;
+    RequestParser parser(request);
+    parser.body_limit(4);
+    EXPECT_EQ(feed(parser, "POST / HTTP/1.1\r\nContent-Length: 5\r\n\r\nhello", 64),
+              boost::beast::http::error::body_limit);
+  }
+}
+
+TEST(HttpRequestParser, AConnectionsNextRequestReusesTheBuffers) {
+  InboundRequest request;
+  {
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, kChat, kChat.size()));
+  }
+  const char* const head_storage = request.method.data();
+  const char* const body_storage = request.body.data();
+  request.clear();
+  EXPECT_TRUE(request.headers.empty());
+  EXPECT_EQ(request.body, "");
+  EXPECT_EQ(request.method, "");
+  {
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, kChat, 9));
+  }
+  expect_chat(request);
+  EXPECT_EQ(request.method.data(), head_storage);  // same buffer: nothing allocated
+  EXPECT_EQ(request.body.data(), body_storage);
+}
+
+TEST(HttpRequestParser, ALargeBodyIsNotKeptForTheNextRequest) {
+  InboundRequest request;
+  request.body.assign(1u << 20, 'x');
+  request.clear();
+  EXPECT_LT(request.body.capacity(), 1u << 20);
+}
+
+TEST(HttpRequestParser, AMovedRequestStillReadsTheSame) {
+  InboundRequest request;
+  {
+    RequestParser parser(request);
+    ASSERT_FALSE(feed(parser, "GET /v1/models HTTP/1.1\r\nx-a: 1\r\n\r\n", 64));
+  }
+  InboundRequest moved = std::move(request);
+  EXPECT_EQ(moved.method, "GET");
+  EXPECT_EQ(moved.path, "/v1/models");
+  EXPECT_EQ(moved.header("x-a"), "1");
+}
+
+}  // namespace
+}  // namespace llmux::net
