@@ -1,5 +1,6 @@
 #include "api/json_scan.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -10,7 +11,10 @@ namespace {
 
 using json_text::utf8_sequence_length;
 
-constexpr bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
+// Every whitespace byte is at most ' ': one comparison rules out the usual non-space byte.
+constexpr bool is_ws(char c) {
+  return static_cast<unsigned char>(c) <= ' ' && (c == ' ' || c == '\n' || c == '\r' || c == '\t');
+}
 constexpr bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
 int hex_value(char c) {
@@ -71,6 +75,7 @@ struct Scanner {
   std::string_view text;
   std::size_t pos = 0;
   std::optional<JsonSyntaxError> error;
+  bool string_escaped = false;  // whether the last string read held a backslash escape
 
   explicit Scanner(std::string_view t, std::size_t p = 0) : text(t), pos(p) {}
 
@@ -141,6 +146,7 @@ struct Scanner {
     const char* data = text.data();
     const std::size_t n = text.size();
     ++pos;
+    string_escaped = false;
     for (;;) {
       pos = json_text::plain_run_end(data, pos, n);
       if (pos >= n) return fail(start, "unterminated string");
@@ -150,14 +156,19 @@ struct Scanner {
         return true;
       }
       if (c == '\\') {
+        string_escaped = true;
         if (!escape()) return false;
       } else if (c < 0x20) {
         return fail(pos, "control character in string");
       } else {  // plain_run_end stops at no other ASCII byte
-        const std::size_t len =
-            utf8_sequence_length(reinterpret_cast<const unsigned char*>(data + pos), n - pos);
-        if (len == 0) return fail(pos, "invalid UTF-8 in string");
-        pos += len;
+        // Non-ASCII text (Cyrillic, CJK…) comes in runs: validate the whole run here rather
+        // than going back to the block scan after every character.
+        do {
+          const std::size_t len =
+              utf8_sequence_length(reinterpret_cast<const unsigned char*>(data + pos), n - pos);
+          if (len == 0) return fail(pos, "invalid UTF-8 in string");
+          pos += len;
+        } while (pos < n && static_cast<unsigned char>(data[pos]) >= 0x80);
       }
     }
   }
@@ -296,6 +307,7 @@ bool read_member(Scanner& s, Member& out) {
   out.member_begin = s.pos;
   if (!s.string()) return false;
   out.key_raw = s.text.substr(out.member_begin + 1, s.pos - out.member_begin - 2);
+  out.key_escaped = s.string_escaped;
   s.skip_ws();
   if (s.at_end() || s.peek() != ':') return s.fail(s.pos, "expected ':'");
   ++s.pos;
@@ -428,9 +440,18 @@ std::optional<std::vector<Member>> top_level_members(std::string_view body) {
   return members;
 }
 
+bool Member::key_is(std::string_view key) const { return key_escaped ? key_equals(key_raw, key) : key_raw == key; }
+
 bool key_equals(std::string_view key_raw, std::string_view key) {
-  if (key_raw.find('\\') == std::string_view::npos) return key_raw == key;
-  if (key_raw.size() < key.size()) return false;  // unescaping only shrinks
+  // Every escape is longer than what it stands for, so an escaped key is longer than its
+  // decoded text: a raw key shorter than `key` never matches, one as long only if it has no
+  // escape, and only a longer one is worth unescaping.
+  const auto has_backslash = [](std::string_view s) {
+    return std::find(s.begin(), s.end(), '\\') != s.end();
+  };
+  if (key_raw.size() < key.size()) return false;
+  if (key_raw.size() == key.size()) return key_raw == key && !has_backslash(key_raw);
+  if (!has_backslash(key_raw)) return false;
   auto decoded = decode_key(key_raw);
   return decoded && *decoded == key;
 }
@@ -446,7 +467,7 @@ std::optional<std::string_view> find_member(std::string_view object_json, std::s
   Member m;
   std::optional<std::string_view> found;
   while (cursor.next(m)) {
-    if (key_equals(m.key_raw, key)) found = m.value(object_json);
+    if (m.key_is(key)) found = m.value(object_json);
   }
   if (cursor.error()) return std::nullopt;
   return found;
@@ -454,8 +475,11 @@ std::optional<std::string_view> find_member(std::string_view object_json, std::s
 
 std::optional<std::string> decode_string(std::string_view value) {
   if (value.size() < 2 || value.front() != '"' || value.back() != '"') return std::nullopt;
+  const std::string_view content = value.substr(1, value.size() - 2);
+  // Model names and users are plain ASCII: nothing to unescape or check byte by byte.
+  if (json_text::plain_run_end(content.data(), 0, content.size()) == content.size()) return std::string(content);
   std::string out;
-  if (!unescape(value.substr(1, value.size() - 2), out)) return std::nullopt;
+  if (!unescape(content, out)) return std::nullopt;
   return out;
 }
 
@@ -466,10 +490,13 @@ std::optional<bool> decode_bool(std::string_view value) {
 }
 
 std::optional<std::int64_t> decode_int64(std::string_view value) {
-  if (!is_integer(value)) return std::nullopt;
+  // from_chars reads `-?[0-9]+` (no '+', no spaces), which is a JSON integer but for leading
+  // zeros; a fraction or exponent stops it before the end.
   std::int64_t out = 0;
   const auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), out);
   if (ec != std::errc{} || ptr != value.data() + value.size()) return std::nullopt;
+  const std::string_view digits = value.substr(value.front() == '-' ? 1 : 0);
+  if (digits.size() > 1 && digits.front() == '0') return std::nullopt;
   return out;
 }
 

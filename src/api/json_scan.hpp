@@ -41,10 +41,13 @@ struct Member {
   std::string_view key_raw;                      // between the quotes, still escaped
   std::size_t member_begin = 0, member_end = 0;  // `"key": value`
   std::size_t value_begin = 0, value_end = 0;    // `value`, no surrounding whitespace
+  bool key_escaped = false;                      // key_raw holds a backslash escape
 
   std::string_view value(std::string_view text) const {
     return text.substr(value_begin, value_end - value_begin);
   }
+  // Whether the key spells `key`; unescapes only a key that has escapes (rare).
+  bool key_is(std::string_view key) const;
 };
 
 // Walks the members of the object `text` holds (whitespace around it allowed), validating

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <climits>
 #include <cmath>
+#include <cstdint>
 
 namespace llmux::api {
 namespace {
@@ -175,7 +176,7 @@ MaybeError read_fallbacks(std::string_view param, std::string_view value,
       int count = 0;
       while (fields.next(field)) {
         ++count;
-        if (key_equals(field.key_raw, "model")) name = decode_string(field.value(element));
+        if (field.key_is("model")) name = decode_string(field.value(element));
       }
       if (count != 1) name.reset();
     } else {
@@ -339,7 +340,18 @@ MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view
 
 }  // namespace
 
+// One bit per length some control param has: most keys (messages, temperature…) are told
+// apart by their length alone, without comparing against the whole list.
+constexpr std::uint64_t kControlParamLengths = [] {
+  std::uint64_t bits = 0;
+  for (std::string_view name : kControlParams) bits |= std::uint64_t{1} << name.size();
+  return bits;
+}();
+static_assert(std::all_of(kControlParams.begin(), kControlParams.end(),
+                          [](std::string_view name) { return name.size() < 64; }));
+
 bool is_gateway_control_param(std::string_view key) {
+  if (key.size() >= 64 || (kControlParamLengths >> key.size() & 1) == 0) return false;
   return std::find(kControlParams.begin(), kControlParams.end(), key) != kControlParams.end();
 }
 
@@ -365,7 +377,7 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
   view.present_params.reserve(view.members.size());
   for (const Member& m : view.members) {
     std::string_view key = m.key_raw;
-    if (key.find('\\') != std::string_view::npos) {
+    if (m.key_escaped) {
       // Escaped keys are rare but must mean what Python upstreams take them to mean.
       decoded_key = decode_key(key).value_or(std::string());
       key = decoded_key;
@@ -397,7 +409,7 @@ std::string build_upstream_body(const RequestView& view, std::string_view upstre
   std::string decoded_key;
   for (std::size_t i = 0; i < members.size(); ++i) {
     std::string_view key = members[i].key_raw;
-    if (key.find('\\') != std::string_view::npos) {
+    if (members[i].key_escaped) {
       decoded_key = decode_key(key).value_or(std::string());
       key = decoded_key;
     }

@@ -72,13 +72,13 @@ Usage usage_from_body(std::string_view body) {
   api::Member member;
   while (cursor.next(member)) {
     const std::string_view field = member.value(*value);
-    if (api::key_equals(member.key_raw, "prompt_tokens")) {
+    if (member.key_is("prompt_tokens")) {
       usage.prompt_tokens = count(field);
-    } else if (api::key_equals(member.key_raw, "completion_tokens")) {
+    } else if (member.key_is("completion_tokens")) {
       usage.completion_tokens = count(field);
-    } else if (api::key_equals(member.key_raw, "prompt_tokens_details")) {
+    } else if (member.key_is("prompt_tokens_details")) {
       details = field;
-    } else if (api::key_equals(member.key_raw, "cache_creation_input_tokens")) {  // LiteLLM-shaped upstreams
+    } else if (member.key_is("cache_creation_input_tokens")) {  // LiteLLM-shaped upstreams
       usage.cache_write_tokens = count(field);
     }
   }

@@ -191,6 +191,37 @@ TEST(ValidateJson, FastPathSeesSpecialBytesAtEveryOffset) {
   }
 }
 
+TEST(ValidateJson, StringsInsideALongDocumentAtEveryBlockOffset) {
+  // Inside a long body the scanner reads whole 16-byte blocks: put multi-byte characters,
+  // escapes and bad bytes across every block boundary, and agree with Boost.JSON (which also
+  // validates UTF-8) on every verdict.
+  const std::vector<std::string> pieces = {
+      "\xC3\xA9",          "\xE4\xB8\xAD",      "\xF0\x9F\x98\x80",  "\\n",    "\\u00e9",
+      "\\uD83D\\uDE00",    "\\\\",              "\\\"",              "\\/",    "\xE4\xB8\xAD\xE6\x96\x87",
+      "\xE4\xB8",          "\xE4\xB8x",         "\xF0\x9F\x98",      "\xC3",   "\x80",
+      "\xFF",              "\xED\xA0\x80",      "\x1F",              "\x7F",   "\\x",
+      "\\u00g0",           "\\",                "\xC3\xA9\x01",      "\xE4\xB8\xAD\""};
+  for (const std::string& piece : pieces) {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+      for (std::size_t tail : {0, 1, 15, 16, 17, 40}) {
+        const std::string body = R"({"model":"m","messages":[{"role":"user","content":")" + std::string(pad, 'p') +
+                                 piece + std::string(tail, 't') + R"("}],"n":1})";
+        ASSERT_EQ(validate_json(body), boost_parses(body)) << body;
+      }
+    }
+  }
+}
+
+TEST(ValidateJson, NonAsciiRunsAreValidatedToTheirEnd) {
+  const std::string cjk = "\xE4\xB8\xAD\xE6\x96\x87\xE6\x96\x87\xE5\xAD\x97";  // 中文文字
+  EXPECT_TRUE(validate_json("[\"" + cjk + cjk + cjk + "\"]"));
+  EXPECT_TRUE(validate_json("[\"" + cjk + "\"," + std::string(30, ' ') + "\"" + cjk + "x\"]"));
+  EXPECT_FALSE(validate_json("[\"" + cjk + "\xFF" + cjk + "\"]"));               // bad byte mid-run
+  EXPECT_FALSE(validate_json("[\"" + cjk + "\xE4\xB8\"" + std::string(20, ' ') + "]"));  // cut by the quote
+  EXPECT_FALSE(validate_json("[\"" + cjk + "\n\"]"));                             // control after a run
+  EXPECT_EQ(find_json_error("[\"" + cjk + "\xFF\"]")->offset, 2 + cjk.size());
+}
+
 // ---------------------------------------------------------------- reading
 
 TEST(TopLevelMembers, SpansAndRawKeys) {
@@ -261,12 +292,25 @@ TEST(FindMember, NestedLastWinsAndEscapedKeys) {
   EXPECT_FALSE(find_member(R"({"mode\"l":"a"})", "model"));
 }
 
+TEST(MemberCursor, KnowsWhichKeysAreEscaped) {
+  const std::string body = R"({"model":1,"mo\u0064el":2,"a\"b":3,"messages":4})";
+  MemberCursor cursor(body);
+  Member m;
+  std::vector<std::pair<bool, bool>> seen;  // key_escaped, key_is("model")
+  while (cursor.next(m)) seen.emplace_back(m.key_escaped, m.key_is("model"));
+  ASSERT_FALSE(cursor.error());
+  EXPECT_EQ(seen, (std::vector<std::pair<bool, bool>>{{false, true}, {true, true}, {true, false}, {false, false}}));
+}
+
 TEST(KeyEquals, PlainAndEscaped) {
   EXPECT_TRUE(key_equals("model", "model"));
   EXPECT_FALSE(key_equals("model", "models"));
   EXPECT_TRUE(key_equals(R"(m\u006fdel)", "model"));
   EXPECT_TRUE(key_equals(R"(a\"b)", "a\"b"));
   EXPECT_FALSE(key_equals(R"(a\"b)", "a\\\"b"));
+  EXPECT_FALSE(key_equals(R"(a\nb)", "a\\nb"));  // as long as the key, but escaped: "a" LF "b"
+  EXPECT_FALSE(key_equals("modelx", "model"));       // longer and unescaped
+  EXPECT_FALSE(key_equals("mode", "model"));
   EXPECT_EQ(decode_key(R"(\u00e9)"), "\xC3\xA9");
   EXPECT_FALSE(decode_key(R"(bad\)"));
 }
@@ -306,6 +350,13 @@ TEST(Decoders, Scalars) {
   EXPECT_FALSE(decode_int64("01"));
   EXPECT_FALSE(decode_int64("\"1\""));
   EXPECT_FALSE(decode_int64(""));
+  EXPECT_EQ(decode_int64("-0"), 0);
+  EXPECT_FALSE(decode_int64("-01"));
+  EXPECT_FALSE(decode_int64("00"));
+  EXPECT_FALSE(decode_int64("+1"));
+  EXPECT_FALSE(decode_int64("-"));
+  EXPECT_FALSE(decode_int64(" 1"));
+  EXPECT_FALSE(decode_int64("1 "));
 
   EXPECT_DOUBLE_EQ(*decode_double("-0.5e+3"), -500.0);
   EXPECT_DOUBLE_EQ(*decode_double("3"), 3.0);

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "api/json_scan.hpp"
 
@@ -47,6 +48,40 @@ TEST(JsonSkim, QuotesAndBracketsInsideStringsDoNotCount) {
 
 TEST(JsonSkim, EscapedKeysAreCompared) {
   EXPECT_EQ(skim_member(R"({"us\u0061ge":7})", "usage"), Found("7"));
+}
+
+TEST(JsonSkim, UsageTextInsideLongContentIsNotTheMember) {
+  // The skim jumps a block at a time to the next quote, bracket or backslash: shift the decoys
+  // (a quoted "usage" member, brackets, escaped quotes and backslashes) across every block
+  // offset of a content string longer than a block.
+  const std::vector<std::string> decoys = {
+      R"(\"usage\": {\"prompt_tokens\": 99}, ])", R"(}]}, \"usage\": 1, {\"a\":[)", R"(\\)", R"(\\\")",
+      R"(\\\\\"usage\\\\\":)", "\xE4\xB8\xAD\\\"", R"(\u0022usage\u0022:)"};
+  for (const std::string& decoy : decoys) {
+    for (std::size_t pad = 0; pad < 40; ++pad) {
+      for (std::size_t tail : {0, 7, 16, 33}) {
+        const std::string text = R"({"id":"x","choices":[{"message":{"content":")" + std::string(pad, 'p') + decoy +
+                                 std::string(tail, 't') + R"("}}],"usage":{"prompt_tokens":3},"z":")" +
+                                 std::string(pad, 'q') + decoy + R"("})";
+        ASSERT_EQ(skim_member(text, "usage"), Found(R"({"prompt_tokens":3})")) << text;
+        ASSERT_EQ(skim_member(text, "choices"), find_member(text, "choices")) << text;
+        ASSERT_EQ(skim_member(text, "z"), find_member(text, "z")) << text;
+      }
+    }
+  }
+}
+
+TEST(JsonSkim, EscapeOrStringRunningOffTheEndFindsNothing) {
+  // Every length around the block size, the text ending inside a string, right after a
+  // backslash, or with the closing quote escaped.
+  for (std::size_t pad = 0; pad < 40; ++pad) {
+    const std::string head = R"({"usage":{"a":")" + std::string(pad, 'p');
+    for (std::string_view end : {"", "\\", "\\\"", "\\\"}}", "\"", "\"}"}) {
+      const std::string text = head + std::string(end);
+      EXPECT_EQ(skim_member(text, "usage"), std::nullopt) << text;
+    }
+    EXPECT_EQ(skim_member(head + "\"}}", "usage"), Found(R"({"a":")" + std::string(pad, 'p') + "\"}"));
+  }
 }
 
 TEST(JsonSkim, BrokenStructureFindsNothing) {
