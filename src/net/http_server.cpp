@@ -47,6 +47,7 @@ class ConnectionState {
   bool response_finished = false;
   bool chunked = false;
   bool watching = false;
+  char watch_probe = 0;  // where the disconnect watch's peek lands
   bool idle = false;
   bool draining = false;
   std::chrono::milliseconds write_timeout{60'000};
@@ -63,23 +64,20 @@ class ConnectionState {
     }
   }
 
-  // Watches for the client closing its side while the handler works. A readable socket with
-  // no data pending (recv peek = 0) means the client is gone; pipelined bytes stop the watch.
+  // Watches for the client closing its side while the handler works: a one-byte peek that
+  // completes when the socket turns readable. End of stream (or an error) means the client is
+  // gone; a byte means a pipelined request, left in the socket to be read after this response.
+  // A peek rather than async_wait(wait_read): Asio re-arms epoll (an epoll_ctl system call) for
+  // every wait, while a receive on a socket it has just drained is only queued until the next
+  // readiness event — one system call less per request.
   void start_watch(const std::shared_ptr<ConnectionState>& self) {
     watching = true;
-    stream.socket().async_wait(tcp::socket::wait_read, [self](const boost::system::error_code& ec) {
-      if (ec || !self->watching) return;
-      char probe;
-      const ssize_t n = ::recv(self->stream.socket().native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-      if (n == 0 || (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR)) {
-        self->watching = false;
-        self->mark_gone();
-      } else if (n < 0) {
-        self->start_watch(self);  // spurious wake-up
-      } else {
-        self->watching = false;  // a pipelined request: it will be read after this response
-      }
-    });
+    stream.socket().async_receive(asio::buffer(&watch_probe, 1), tcp::socket::message_peek,
+                                  [self](const boost::system::error_code& ec, std::size_t) {
+                                    if (ec == asio::error::operation_aborted || !self->watching) return;
+                                    self->watching = false;
+                                    if (ec) self->mark_gone();  // eof: the client closed its side
+                                  });
   }
 
   void stop_watch() {
