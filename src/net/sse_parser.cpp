@@ -99,6 +99,11 @@ void SseParser::process_line(std::string_view line, bool stable, Sink sink) {
   }
   if (line.front() == ':') return;  // comment (keep-alive pings)
   in_event_ = true;
+  // Nearly every line of a stream is a data line: no search for its colon.
+  if (line.size() >= 6 && std::memcmp(line.data(), "data: ", 6) == 0) {
+    add_data(line.substr(6), stable);
+    return;
+  }
   std::string_view field = line;
   std::string_view value;
   if (const std::size_t colon = line.find(':'); colon != std::string_view::npos) {

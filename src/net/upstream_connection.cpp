@@ -20,6 +20,7 @@
 #include <cstring>
 #include <variant>
 
+#include "net/chunked_decoder.hpp"
 #include "net/upstream_origin.hpp"
 #include "net/upstream_request_head.hpp"
 #include "net/upstream_tls.hpp"
@@ -55,7 +56,7 @@ bool is_disconnect(const error_code& ec) {
 
 // A sans-I/O response parser that keeps the head in UpstreamResponseHead's reusable storage
 // (beast::http::response_parser would allocate every field) and hands out body pieces as
-// views into the connection's read buffer (no copy).
+// views into the connection's read buffer (no copy). A chunked body is left to ChunkedDecoder.
 class ResponseParser final : public http::basic_parser<false> {
  public:
   ResponseParser(UpstreamResponseHead& head, std::string_view& piece) : head_(head), piece_(piece) {}
@@ -123,6 +124,7 @@ struct UpstreamConnection::Impl {
   void watch(Deadline deadline);
   void unwatch() { op_deadline = Deadline::max(); }
   void disarm();
+  bool body_complete() const { return chunked_body ? chunks.done() : parser->is_done(); }
   void response_complete() {
     ++responses_done;
     disarm();
@@ -131,6 +133,9 @@ struct UpstreamConnection::Impl {
   void on_timer();
 
   asio::awaitable<error_code> read_more(Deadline deadline);
+  std::optional<UpstreamError> decode_chunks(std::string_view& out);
+  std::optional<UpstreamError> parse_plain(std::string_view& out);
+  UpstreamError malformed_body(std::string_view why);
   UpstreamError fail(const error_code& ec, const asio::cancellation_state& cs);
   UpstreamError describe(const error_code& ec) const;
   UpstreamError describe_timeout() const;
@@ -142,6 +147,9 @@ struct UpstreamConnection::Impl {
   UpstreamResponseHead head;
   std::string_view piece;
   std::optional<ResponseParser> parser;
+  // Set when the response's body is chunked: then `chunks` reads it, not `parser`.
+  bool chunked_body = false;
+  ChunkedDecoder chunks;
   std::size_t read_size = kMinReadSize;
   Phase phase = Phase::connect;
   std::chrono::steady_clock::time_point idle_since{};
@@ -372,7 +380,11 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::send(const Ups
     }
     if (error_code read_ec = co_await c.read_more(deadline)) co_return c.fail(read_ec, cs);
   }
-  if (c.parser->is_done()) c.response_complete();
+  // Beast's put() stops at the end of the head (it is not eager), so the body is all still in
+  // the buffer for whichever decoder reads it.
+  c.chunked_body = !c.parser->is_done() && c.parser->chunked();
+  if (c.chunked_body) c.chunks.reset();
+  if (c.body_complete()) c.response_complete();
   co_return std::nullopt;
 }
 
@@ -403,6 +415,40 @@ void gather(std::string_view& gathered, std::string_view next) {
 
 }  // namespace
 
+// Decodes what is buffered of a chunked body. Several chunks that came in one read leave as one
+// piece (one write to the client), but a complete chunk never waits for bytes not yet here.
+std::optional<UpstreamError> UpstreamConnection::Impl::decode_chunks(std::string_view& out) {
+  const auto bytes = buffer.data();
+  const ChunkedDecoder::Step step = chunks.decode(static_cast<char*>(bytes.data()), bytes.size());
+  buffer.consume(step.consumed);  // only advances a pointer: the bytes stay put until the next prepare()
+  if (chunks.failed()) return malformed_body(chunks.error());
+  out = step.data;
+  if (chunks.done()) response_complete();
+  return std::nullopt;
+}
+
+// Any other body: Beast's parser, which hands out views of its data (a piece per call).
+std::optional<UpstreamError> UpstreamConnection::Impl::parse_plain(std::string_view& out) {
+  while (buffer.size() > 0 && !parser->is_done()) {
+    piece = {};
+    error_code parse_ec;
+    const std::size_t used = parser->put(buffer.data(), parse_ec);
+    buffer.consume(used);
+    if (parse_ec && parse_ec != http::error::need_more) return malformed_body(parse_ec.message());
+    if (!piece.empty()) gather(out, piece);
+    if (parser->is_done()) response_complete();
+    if (parse_ec || used == 0) break;
+  }
+  return std::nullopt;
+}
+
+UpstreamError UpstreamConnection::Impl::malformed_body(std::string_view why) {
+  broken = true;
+  close();
+  return UpstreamError{UpstreamErrc::protocol_error,
+                       "malformed response body from " + origin.label + ": " + std::string(why), true};
+}
+
 asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Deadline deadline,
                                                                              std::string_view& piece) {
   Impl& c = *impl_;
@@ -410,31 +456,15 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
   c.phase = Phase::body;
   piece = {};
   if (c.cancelled || c.broken) co_return c.fail(asio::error::operation_aborted, cs);
-  if (c.parser->is_done()) co_return std::nullopt;
+  if (c.body_complete()) co_return std::nullopt;
   for (;;) {
-    // Parse everything already buffered: several chunks that came in one read leave as one
-    // piece (one write to the client), but a complete chunk never waits for bytes not yet here.
-    while (c.buffer.size() > 0 && !c.parser->is_done()) {
-      c.piece = {};
-      error_code parse_ec;
-      const std::size_t used = c.parser->put(c.buffer.data(), parse_ec);
-      c.buffer.consume(used);  // only advances a pointer: the bytes stay put until the next prepare()
-      if (parse_ec && parse_ec != http::error::need_more) {
-        c.broken = true;
-        error_code ignored;
-        c.tcp().close(ignored);
-        co_return UpstreamError{UpstreamErrc::protocol_error,
-                                "malformed response body from " + c.origin.label + ": " + parse_ec.message(),
-                                true};
-      }
-      if (!c.piece.empty()) gather(piece, c.piece);
-      if (c.parser->is_done()) c.response_complete();
-      if (parse_ec || used == 0) break;  // the rest is a partial chunk header: needs more bytes
+    if (c.buffer.size() > 0) {
+      if (auto error = c.chunked_body ? c.decode_chunks(piece) : c.parse_plain(piece)) co_return error;
     }
-    if (!piece.empty() || c.parser->is_done()) co_return std::nullopt;
+    if (!piece.empty() || c.body_complete()) co_return std::nullopt;
     error_code ec = co_await c.read_more(deadline);
     if (!ec) continue;
-    if (ec == asio::error::eof || ec == ssl::error::stream_truncated) {
+    if (!c.chunked_body && (ec == asio::error::eof || ec == ssl::error::stream_truncated)) {
       // A body without Content-Length or chunking ends at EOF; for the others EOF is truncation.
       error_code eof_ec;
       c.parser->put_eof(eof_ec);
@@ -448,11 +478,11 @@ asio::awaitable<std::optional<UpstreamError>> UpstreamConnection::read_piece(Dea
   }
 }
 
-bool UpstreamConnection::body_done() const { return impl_->parser && impl_->parser->is_done(); }
+bool UpstreamConnection::body_done() const { return impl_->parser && impl_->body_complete(); }
 
 bool UpstreamConnection::reusable() const {
   const Impl& c = *impl_;
-  return !c.broken && !c.cancelled && !c.timed_out && c.parser && c.parser->is_done() &&
+  return !c.broken && !c.cancelled && !c.timed_out && c.parser && c.body_complete() &&
          c.parser->keep_alive() && c.head.status != 101 && c.buffer.size() == 0;
 }
 

@@ -7,6 +7,12 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define LLMUX_CHUNK_SCAN_AVX2 1
+#else
+#define LLMUX_CHUNK_SCAN_AVX2 0
+#endif
 
 namespace llmux::providers {
 namespace {
@@ -86,15 +92,16 @@ ChunkKeys scan_chunk_keys_portable(std::string_view chunk, std::size_t from) {
 
 }  // namespace detail
 
-ChunkKeys scan_chunk_keys(std::string_view chunk) {
+namespace {
+
+// Sixteen bytes at a time from `i`, while a whole block and the byte after it are there, and only
+// quotes followed by a key's first letter are looked at: in a typical chunk that leaves two or
+// three of its thirty-odd quotes. Returns where it stopped.
 #if defined(__SSE2__)
-  // Sixteen bytes at a time, and only quotes followed by a key's first letter are looked at:
-  // in a typical chunk that leaves two or three of its thirty-odd quotes.
-  ChunkKeys keys;
+std::size_t scan_blocks_sse2(std::string_view chunk, std::size_t i, ChunkKeys& keys) {
   const char* text = chunk.data();
   const __m128i quote = _mm_set1_epi8('"');
   const __m128i f = _mm_set1_epi8('f'), e = _mm_set1_epi8('e'), u = _mm_set1_epi8('u');
-  std::size_t i = 0;
   for (; i + 17 <= chunk.size(); i += 16) {  // 17: the byte after the block is read too
     const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i));
     const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text + i + 1));
@@ -104,15 +111,67 @@ ChunkKeys scan_chunk_keys(std::string_view chunk) {
     for (; mask != 0; mask &= mask - 1)
       check_quote(chunk, i + static_cast<std::size_t>(std::countr_zero(mask)), keys);
   }
+  return i;
+}
+#endif
+
+// The same, thirty-two bytes at a time, on the CPUs that have AVX2 (checked at run time: the
+// build targets plain x86-64). Every chunk of every stream passes here; this halves the loop.
+#if LLMUX_CHUNK_SCAN_AVX2
+__attribute__((target("avx2"))) std::size_t scan_blocks_avx2(std::string_view chunk, std::size_t i,
+                                                              ChunkKeys& keys) {
+  const char* text = chunk.data();
+  const __m256i quote = _mm256_set1_epi8('"');
+  const __m256i f = _mm256_set1_epi8('f'), e = _mm256_set1_epi8('e'), u = _mm256_set1_epi8('u');
+  for (; i + 33 <= chunk.size(); i += 32) {
+    const __m256i here = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text + i));
+    const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(text + i + 1));
+    const __m256i letter = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, f), _mm256_cmpeq_epi8(next, e)),
+                                           _mm256_cmpeq_epi8(next, u));
+    auto mask =
+        static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(here, quote), letter)));
+    for (; mask != 0; mask &= mask - 1)
+      check_quote(chunk, i + static_cast<std::size_t>(std::countr_zero(mask)), keys);
+  }
+  if (i == chunk.size()) return i;
+  // The last 1..32 bytes as one more block, from a zero-padded copy: a zero byte is neither a
+  // quote nor a letter, so the padding finds nothing, and this is cheaper than the narrower loops.
+  alignas(32) char tail[64] = {};
+  std::memcpy(tail, text + i, chunk.size() - i);
+  const __m256i here = _mm256_load_si256(reinterpret_cast<const __m256i*>(tail));
+  const __m256i next = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(tail + 1));
+  const __m256i letter = _mm256_or_si256(_mm256_or_si256(_mm256_cmpeq_epi8(next, f), _mm256_cmpeq_epi8(next, e)),
+                                         _mm256_cmpeq_epi8(next, u));
+  auto mask = static_cast<unsigned>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_cmpeq_epi8(here, quote), letter)));
+  for (; mask != 0; mask &= mask - 1)
+    check_quote(chunk, i + static_cast<std::size_t>(std::countr_zero(mask)), keys);
+  return chunk.size();
+}
+
+bool cpu_has_avx2() {
+  static const bool has = __builtin_cpu_supports("avx2");
+  return has;
+}
+#endif
+
+}  // namespace
+
+ChunkKeys scan_chunk_keys(std::string_view chunk) {
+  ChunkKeys keys;
+  std::size_t i = 0;
+#if LLMUX_CHUNK_SCAN_AVX2
+  if (cpu_has_avx2()) i = scan_blocks_avx2(chunk, i, keys);
+#endif
+#if defined(__SSE2__)
+  i = scan_blocks_sse2(chunk, i, keys);
+#endif
+  if (i == chunk.size()) return keys;
   const ChunkKeys rest = detail::scan_chunk_keys_portable(chunk, i);
   keys.finish_reason = keys.finish_reason || rest.finish_reason;
   keys.error = keys.error || rest.error;
   if (keys.usage_count == 0) keys.first_usage = rest.first_usage;
   keys.usage_count += rest.usage_count;
   return keys;
-#else
-  return detail::scan_chunk_keys_portable(chunk, 0);
-#endif
 }
 
 }  // namespace llmux::providers

@@ -1,5 +1,8 @@
 #include "providers/openai_stream.hpp"
 
+#include <cstdint>
+#include <cstring>
+
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
 #include "providers/openai_chunk_scan.hpp"
@@ -33,6 +36,11 @@ bool is_json_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'
 // `, "usage": null }` at the very end of the chunk, read backwards: the usual case costs no search.
 // The final '}' closes the top-level object, so the member before it is a top-level one.
 bool ends_with_null_usage(std::string_view data, UsageMention& result) {
+  static constexpr std::string_view kCompact = ",\"usage\":null}";  // as OpenAI and vLLM write it
+  if (data.ends_with(kCompact)) {
+    result = {true, true, data.size() - kCompact.size(), data.size() - 1};
+    return true;
+  }
   std::size_t end = data.size();
   const auto skip_ws = [&] {
     while (end > 0 && is_json_ws(data[end - 1])) --end;
@@ -135,15 +143,53 @@ UsageChunk usage_members(std::string_view data) {
 }  // namespace
 
 void OpenAiStreamFilter::feed(std::string_view upstream_bytes, std::string& client_bytes) {
+  fed_ = upstream_bytes;
   parser_.feed(upstream_bytes, [&](const net::SseEventView& event) { on_event(event, client_bytes); });
+  flush_run(client_bytes);
+  fed_ = {};
+}
+
+// The event's frame, "data: <data>\n\n", lies as such in the fed bytes: what the client gets
+// for it can be those bytes. Upstreams frame events this way; any other framing (CRLF, no space
+// after the colon, more fields, a data line and its blank line split across reads) is re-framed.
+bool OpenAiStreamFilter::frame_is_fed(std::string_view data) const {
+  static constexpr std::string_view kPrefix = "data: ";
+  const auto at = reinterpret_cast<std::uintptr_t>(data.data());
+  const auto fed_begin = reinterpret_cast<std::uintptr_t>(fed_.data());
+  if (at < fed_begin + kPrefix.size() || at + data.size() + 2 > fed_begin + fed_.size()) return false;
+  const char* frame = data.data() - kPrefix.size();
+  const char* after = data.data() + data.size();
+  return std::memcmp(frame, kPrefix.data(), kPrefix.size()) == 0 && after[0] == '\n' && after[1] == '\n';
+}
+
+void OpenAiStreamFilter::emit_fed(const char* begin, const char* end, std::string& client_bytes) {
+  if (begin == run_end_) {
+    run_end_ = end;  // the usual case: right after the previous event's frame
+    return;
+  }
+  flush_run(client_bytes);
+  run_begin_ = begin;
+  run_end_ = end;
+}
+
+void OpenAiStreamFilter::flush_run(std::string& client_bytes) {
+  if (run_begin_ != run_end_) client_bytes.append(run_begin_, static_cast<std::size_t>(run_end_ - run_begin_));
+  run_begin_ = run_end_ = nullptr;
 }
 
 void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& client_bytes) {
+  using namespace std::string_view_literals;
   const std::string_view data = event.data;
   if (data.empty()) return;
-  if (data == "[DONE]") {
+  const bool fed_frame = event.one_line && frame_is_fed(data);
+  if (data == "[DONE]"sv) {
     saw_done_ = true;
-    client_bytes += "data: [DONE]\n\n";
+    if (fed_frame) {
+      emit_fed(data.data() - 6, data.data() + data.size() + 2, client_bytes);
+      return;
+    }
+    flush_run(client_bytes);
+    client_bytes += "data: [DONE]\n\n"sv;
     return;
   }
   const ChunkKeys keys = scan_chunk_keys(data);
@@ -162,27 +208,35 @@ void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& c
     upstream_error_ = std::string(data);
     return;
   }
-  std::string_view kept = data;
-  std::string_view after_cut;
+  std::size_t cut_begin = data.size();  // [cut_begin, cut_end) of data is not the client's
+  std::size_t cut_end = data.size();
   if (!client_wants_usage_) {
     // The gateway asked for usage on the client's behalf: the client must see neither the usage
     // chunk nor the `"usage":null` that include_usage adds to every other chunk.
     if (usage_only) return;
     if (usage_mention.strippable()) {
-      kept = data.substr(0, usage_mention.cut_begin);
-      after_cut = data.substr(usage_mention.cut_end);  // the final "}"
+      cut_begin = usage_mention.cut_begin;
+      cut_end = usage_mention.cut_end;  // the final "}" follows
     }
   }
+  if (fed_frame) {
+    emit_fed(data.data() - 6, data.data() + cut_begin, client_bytes);
+    emit_fed(data.data() + cut_end, data.data() + data.size() + 2, client_bytes);
+    return;
+  }
+  flush_run(client_bytes);
+  const std::string_view kept = data.substr(0, cut_begin);
+  const std::string_view after_cut = data.substr(cut_end);
   if (!event.one_line) {
     net::append_sse_data(client_bytes,
                          std::string(kept) + std::string(after_cut));  // rare: several data lines
     return;
   }
   // One data line: it holds no line break, so the frame is written as is, around the cut.
-  client_bytes.append("data: ");
-  client_bytes.append(kept);
-  client_bytes.append(after_cut);
-  client_bytes.append("\n\n");
+  client_bytes += "data: "sv;
+  client_bytes += kept;
+  client_bytes += after_cut;
+  client_bytes += "\n\n"sv;
 }
 
 OpenAiStream::OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,

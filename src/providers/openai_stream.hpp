@@ -30,6 +30,16 @@ class OpenAiStreamFilter {
 
  private:
   void on_event(const net::SseEventView& event, std::string& client_bytes);
+  // Client bytes that are upstream bytes unchanged are not appended one event at a time: while a
+  // feed runs, they gather as one run of the fed bytes, appended when something else must follow
+  // or the feed ends.
+  void emit_fed(const char* begin, const char* end, std::string& client_bytes);
+  void flush_run(std::string& client_bytes);
+  bool frame_is_fed(std::string_view data) const;
+
+  std::string_view fed_;  // the bytes being fed, while feed() runs
+  const char* run_begin_ = nullptr;
+  const char* run_end_ = nullptr;
 
   bool client_wants_usage_;
   bool saw_done_ = false;

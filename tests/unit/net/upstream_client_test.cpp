@@ -806,6 +806,55 @@ TEST(UpstreamClient, StreamThatKeepsSendingOutlivesItsFirstDeadline) {
       });
 }
 
+// The chunked body is decoded by ChunkedDecoder: trailers end it and the connection is reused;
+// broken framing mid-stream is a protocol error and the connection is dropped.
+TEST(UpstreamClient, ChunkedBodyWithTrailersIsReusedAndBrokenFramingIsAnError) {
+  asio::io_context io;
+  TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {
+    if (!co_await c.read_request()) co_return;
+    co_await c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: one\n\n") +
+                     "0\r\nX-Trailer: yes\r\n\r\n");
+    if (!co_await c.read_request()) co_return;
+    co_await c.write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n" + chunk("data: two\n\n") +
+                     "zz\r\n");
+    co_await c.wait_closed();
+  });
+  UpstreamPool pool(io);
+  run_client(
+      io,
+      [&]() -> asio::awaitable<void> {
+        auto started = co_await pool.start(server.target(), post(), in(5s));
+        auto exchange = exchange_of(started);
+        if (!exchange) co_return;
+        auto body = co_await exchange->read_all(in(5s), 1000);
+        EXPECT_EQ(std::get<std::string>(body), "data: one\n\n");
+        exchange.reset();
+        EXPECT_EQ(pool.idle_connections(), 1u) << "the trailer ended the body; the connection is reusable";
+
+        auto again = co_await pool.start(server.target(), post(), in(5s));
+        auto second = exchange_of(again);
+        if (!second) co_return;
+        EXPECT_TRUE(second->reused_connection());
+        auto first_piece = co_await second->read_some(in(5s));
+        const auto* piece = std::get_if<std::string_view>(&first_piece);
+        // The good chunk may come alone or be refused with the bad size line that follows it.
+        if (piece) {
+          EXPECT_EQ(*piece, "data: two\n\n");
+          first_piece = co_await second->read_some(in(5s));
+        }
+        const UpstreamError error = error_of(first_piece);
+        EXPECT_EQ(error.code, UpstreamErrc::protocol_error);
+        EXPECT_TRUE(contains(error.message, "malformed response body")) << error.message;
+        EXPECT_TRUE(contains(error.message, "bad chunk size")) << error.message;
+        second.reset();
+        EXPECT_EQ(pool.idle_connections(), 0u);
+      },
+      [&] {
+        pool.shutdown();
+        server.stop();
+      });
+}
+
 TEST(UpstreamClient, ReadAllEnforcesCap) {
   asio::io_context io;
   TestServer server(io, [&](ServerConnection& c) -> asio::awaitable<void> {

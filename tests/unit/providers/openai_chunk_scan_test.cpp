@@ -46,8 +46,8 @@ TEST(ScanChunkKeys, CountsEveryUsageAndFindsErrors) {
 }
 
 TEST(ScanChunkKeys, KeysAtEveryOffsetAndWordBoundary) {
-  // The scan reads eight bytes at a time: the key must be found wherever it falls.
-  for (std::size_t pad = 0; pad < 20; ++pad) {
+  // The scan reads 32, 16 and 8 bytes at a time: the key must be found wherever it falls.
+  for (std::size_t pad = 0; pad < 72; ++pad) {
     const std::string chunk = "{" + std::string(pad, ' ') + R"("error":1,"finish_reason":"stop","usage":2})";
     const ChunkKeys keys = scan_chunk_keys(chunk);
     EXPECT_TRUE(keys.error) << pad;

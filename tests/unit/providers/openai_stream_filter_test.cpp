@@ -160,5 +160,35 @@ TEST(OpenAiStreamFilter, UsageWithoutDetailsKeepsCachedTokensAndReadsCacheWrites
   EXPECT_EQ(filter.usage().cached_tokens, 0);
 }
 
+// Frames that can go out as the upstream sent them and frames that must be re-framed, mixed in one
+// read: the client gets every event once, in the upstream's order, and none of what is dropped.
+TEST(OpenAiStreamFilter, MixedFramingsInOneReadKeepTheirOrder) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/false);
+  const std::string content = std::string(kContent.substr(0, kContent.size() - 2));  // no "\n\n"
+  const std::string read = std::string(kContentNullUsage) +   // kept as sent, but for its cut
+                           ": keep-alive\n\n" +                // a comment: not forwarded
+                           std::string(kContent) +            // as sent
+                           content + "\r\n\r\n" +             // CRLF: re-framed
+                           "event: x\n" + std::string(kFinishNullUsage) +  // a named event
+                           "data:[DONE]\n\n";                // no space after the colon
+  std::string out;
+  filter.feed(read, out);
+  EXPECT_EQ(out, std::string(kContent) + std::string(kContent) + std::string(kContent) + std::string(kFinish) +
+                     std::string(kDone));
+  EXPECT_TRUE(filter.saw_done());
+}
+
+// A frame's data line in one read and its blank line in the next: the data is no longer in the
+// bytes being fed, and must still come out once, before what follows.
+TEST(OpenAiStreamFilter, AFrameEndingInTheNextReadComesOutBeforeTheFramesAfterIt) {
+  OpenAiStreamFilter filter(/*client_wants_usage=*/true);
+  const std::string first = std::string(kContent.substr(0, kContent.size() - 1));  // one "\n" short
+  std::string out;
+  filter.feed(first, out);
+  EXPECT_EQ(out, "");
+  filter.feed("\n" + std::string(kFinish) + std::string(kDone), out);
+  EXPECT_EQ(out, std::string(kContent) + std::string(kFinish) + std::string(kDone));
+}
+
 }  // namespace
 }  // namespace llmux::providers
