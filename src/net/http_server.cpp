@@ -12,13 +12,13 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
 #include <thread>
 #include <unordered_set>
 
+#include "net/connection_timer.hpp"
 #include "net/http_request_parser.hpp"
 #include "observe/log.hpp"
 
@@ -34,10 +34,13 @@ constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 // outlive the coroutine that serves the connection.
 class ConnectionState {
  public:
-  ConnectionState(tcp::socket socket, std::string peer_address)
-      : stream(std::move(socket)), remote_address(std::move(peer_address)) {}
+  ConnectionState(tcp::socket client_socket, std::string peer_address)
+      : socket(std::move(client_socket)), timer(socket), remote_address(std::move(peer_address)) {}
 
-  beast::tcp_stream stream;
+  tcp::socket socket;
+  // Every read and write of the socket is bound by the deadline it holds (none while the handler
+  // waits on an upstream); it closes the socket when one passes.
+  ConnectionTimer timer;
   std::string remote_address;  // read once, when the connection is accepted
   beast::flat_buffer buffer;
   bool keep_alive = true;
@@ -72,19 +75,19 @@ class ConnectionState {
   // readiness event — one system call less per request.
   void start_watch(const std::shared_ptr<ConnectionState>& self) {
     watching = true;
-    stream.socket().async_receive(asio::buffer(&watch_probe, 1), tcp::socket::message_peek,
-                                  [self](const boost::system::error_code& ec, std::size_t) {
-                                    if (ec == asio::error::operation_aborted || !self->watching) return;
-                                    self->watching = false;
-                                    if (ec) self->mark_gone();  // eof: the client closed its side
-                                  });
+    socket.async_receive(asio::buffer(&watch_probe, 1), tcp::socket::message_peek,
+                         [self](const boost::system::error_code& ec, std::size_t) {
+                           if (ec == asio::error::operation_aborted || !self->watching) return;
+                           self->watching = false;
+                           if (ec) self->mark_gone();  // eof: the client closed its side
+                         });
   }
 
   void stop_watch() {
     if (!watching) return;
     watching = false;
     boost::system::error_code ignored;
-    stream.socket().cancel(ignored);
+    socket.cancel(ignored);
   }
 
   // Up to three buffers in one gather write (head, body, trailer). Plain parameters rather than an
@@ -92,10 +95,11 @@ class ConnectionState {
   asio::awaitable<bool> write_all(asio::const_buffer first, asio::const_buffer second = {},
                                   asio::const_buffer third = {}) {
     if (gone) co_return false;
-    stream.expires_after(write_timeout);
+    timer.expect_within(write_timeout);
+    timer.start();
     const std::array<asio::const_buffer, 3> buffers{first, second, third};
-    auto [ec, n] = co_await asio::async_write(stream, buffers, use_tuple);
-    stream.expires_never();
+    auto [ec, n] = co_await asio::async_write(socket, buffers, use_tuple);
+    timer.done();
     if (ec) {
       mark_gone();
       co_return false;
@@ -288,10 +292,11 @@ asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint6
   const std::uint64_t buffered = std::min<std::uint64_t>(st.buffer.size(), left);
   st.buffer.consume(static_cast<std::size_t>(buffered));
   left -= buffered;
-  st.stream.expires_after(std::chrono::seconds(5));
+  st.timer.expect_within(std::chrono::seconds(5));
   std::array<char, 16384> sink;
   while (left > 0) {
-    auto [ec, n] = co_await st.stream.async_read_some(asio::buffer(sink), use_tuple);
+    st.timer.start();
+    auto [ec, n] = co_await st.socket.async_read_some(asio::buffer(sink), use_tuple);
     if (ec) break;
     left -= std::min<std::uint64_t>(n, left);
   }
@@ -306,10 +311,12 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
   RequestParser parser(request);
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(options.max_body_bytes);
+  // Reads through it arm the timer; a request already in the buffer is parsed without.
+  TimedReader reader(st.socket, st.timer);
   // The whole header must arrive within the limit: a slow client cannot hold the connection.
-  st.stream.expires_after(options.header_read_timeout);
+  st.timer.expect_within(options.header_read_timeout);
   {
-    auto [ec, n] = co_await http::async_read_header(st.stream, st.buffer, parser, use_tuple);
+    auto [ec, n] = co_await http::async_read_header(reader, st.buffer, parser, use_tuple);
     if (ec == http::error::header_limit) {
       co_await write_simple_error(state, 431, "Request header fields too large", "invalid_request_error");
       co_await linger_close(st);
@@ -322,7 +329,8 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
                                                        : std::nullopt);
       co_return false;
     }
-    if (ec == beast::error::timeout || ec == http::error::end_of_stream) co_return false;
+    // Timed out: the timer closed the socket, and the read failed with operation_aborted.
+    if (st.timer.timed_out() || ec == http::error::end_of_stream) co_return false;
     if (ec) {
       co_await write_simple_error(state, 400, "Malformed HTTP request", "invalid_request_error");
       co_await linger_close(st);
@@ -338,9 +346,9 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
     static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
     if (!co_await st.write_all(asio::buffer(kContinue))) co_return false;
   }
-  st.stream.expires_after(options.body_read_timeout);
+  st.timer.expect_within(options.body_read_timeout);
   {
-    auto [ec, n] = co_await http::async_read(st.stream, st.buffer, parser, use_tuple);
+    auto [ec, n] = co_await http::async_read(reader, st.buffer, parser, use_tuple);
     if (ec == http::error::body_limit) {
       co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
       co_await linger_close(st);
@@ -348,7 +356,8 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
     }
     if (ec) co_return false;
   }
-  st.stream.expires_never();
+  // The handler may wait long on an upstream, with no deadline: no timer stays armed meanwhile.
+  st.timer.disarm();
 
   st.keep_alive = parser.keep_alive();
   st.http10 = parser.version() < 11;
@@ -369,8 +378,10 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
     // Wait for the first byte of the next request: the keep-alive idle limit applies here.
     if (st.buffer.size() == 0) {
       st.idle = true;
-      st.stream.expires_after(first_request ? options.header_read_timeout : options.keepalive_idle_timeout);
-      auto [ec, n] = co_await st.stream.async_read_some(st.buffer.prepare(8192), use_tuple);
+      st.timer.expect_within(first_request ? options.header_read_timeout : options.keepalive_idle_timeout);
+      st.timer.start();
+      auto [ec, n] = co_await st.socket.async_read_some(st.buffer.prepare(8192), use_tuple);
+      st.timer.done();
       st.idle = false;
       if (ec) break;
       st.buffer.commit(n);
@@ -403,8 +414,9 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   }
 
   boost::system::error_code ignored;
-  st.stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  st.stream.close();
+  st.timer.disarm();
+  st.socket.shutdown(tcp::socket::shutdown_send, ignored);
+  st.socket.close(ignored);
   worker.connections.erase(&st);
   worker.open_connections.fetch_sub(1, std::memory_order_relaxed);
 }
@@ -514,7 +526,7 @@ void HttpServer::begin_drain() {
       for (ConnectionState* connection : worker.connections) {
         connection->draining = true;
         // Idle keep-alive connections are closed now; busy ones finish their response first.
-        if (connection->idle) connection->stream.socket().cancel(ignored);
+        if (connection->idle) connection->socket.cancel(ignored);
       }
     });
   }
