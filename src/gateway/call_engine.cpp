@@ -83,12 +83,11 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
                                         const SharedState& shared, const config::Deployment& deployment,
                                         const ClientWire& wire) {
   headers.append(stream.upstream_headers());
-  // The head travels with the first piece; the last piece travels with the end of the body.
+  // The head travels with the first piece; the last piece travels with the end of the body; a
+  // stream whose every event came in the first read goes out whole, in one write.
   if (piece.finished && !piece.failure) {
-    const bool started = co_await writer.begin_stream(200, headers, "text/event-stream");
-    if (!started) co_return StreamEnd::client_gone;
-    const bool ended = co_await writer.end_stream(piece.bytes);
-    co_return ended ? StreamEnd::completed : StreamEnd::client_gone;
+    const bool sent = co_await writer.send_stream(200, headers, "text/event-stream", piece.bytes);
+    co_return sent ? StreamEnd::completed : StreamEnd::client_gone;
   }
   const bool started = co_await writer.begin_stream(200, headers, "text/event-stream", piece.bytes);
   // The head is out: its headers need not live as long as the stream does.

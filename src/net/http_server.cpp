@@ -119,6 +119,8 @@ void append_decimal(std::string& out, std::size_t value) {
 void append_head(std::string& out, int status, const HeaderList& headers, std::string_view content_type,
                  bool keep_alive) {
   out.clear();
+  // One allocation at most: a stream's head starts from an empty buffer (begin_stream frees it).
+  out.reserve(256 + content_type.size() + headers.wire().size());
   out += "HTTP/1.1 ";
   append_decimal(out, static_cast<std::size_t>(status));
   out += ' ';
@@ -203,6 +205,32 @@ asio::awaitable<bool> ResponseWriter::begin_stream(int status, const HeaderList&
   // the read buffer. A whole answer keeps both for the connection's next request.
   std::string().swap(st.head_buffer);
   expect_stream();
+  co_return ok;
+}
+
+asio::awaitable<bool> ResponseWriter::send_stream(int status, const HeaderList& headers,
+                                                  std::string_view content_type, std::string_view data) {
+  auto& st = *state_;
+  if (st.response_started || st.gone) co_return false;
+  st.response_started = true;
+  st.chunked = !st.http10;
+  const bool keep_alive = st.chunked && st.keep_alive && !st.draining;
+  st.keep_alive = keep_alive;
+  append_head(st.head_buffer, status, headers, content_type, keep_alive);
+  st.head_buffer += st.chunked ? "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n"
+                               : "Cache-Control: no-cache\r\n\r\n";
+  bool ok = false;
+  if (!st.chunked) {
+    ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(data));
+  } else if (data.empty()) {
+    st.head_buffer += "0\r\n\r\n";
+    ok = co_await st.write_all(asio::buffer(st.head_buffer));
+  } else {
+    char size_line[24];
+    st.head_buffer.append(size_line, chunk_size_line(size_line, data.size()));
+    ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(data), asio::buffer("\r\n0\r\n\r\n", 7));
+  }
+  st.response_finished = ok;
   co_return ok;
 }
 

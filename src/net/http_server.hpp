@@ -38,6 +38,10 @@ class ResponseWriter {
   boost::asio::awaitable<bool> write_chunk(std::string_view data);
   // `last_data`, when given, goes out in the same write as the end of the body.
   boost::asio::awaitable<bool> end_stream(std::string_view last_data = {});
+  // A whole stream already in hand (every event read at once): head, body and end of body in one
+  // write, where begin_stream() + end_stream() would take two.
+  boost::asio::awaitable<bool> send_stream(int status, const HeaderList& headers, std::string_view content_type,
+                                           std::string_view data);
 
   // The answer will be a stream, which may wait long for its first byte and then last minutes:
   // the connection lets go of what it holds for reading the next request (its read buffer, unless
