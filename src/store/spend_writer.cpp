@@ -1,8 +1,5 @@
 #include "store/spend_writer.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
 #include <algorithm>
 
 namespace llmux::store {
@@ -61,12 +58,6 @@ FlushResult SpendWriter::flush_and_stop(Clock::time_point deadline) {
 }
 
 void SpendWriter::run() {
-  // Relative to the niceness this thread inherited (the process may run at -10, or at 10), and
-  // Linux applies PRIO_PROCESS with a thread id to that thread alone. Failure only costs latency.
-  if (options_.thread_nice > 0) {
-    const auto self = static_cast<id_t>(::gettid());
-    (void)::setpriority(PRIO_PROCESS, self, std::min(19, ::getpriority(PRIO_PROCESS, self) + options_.thread_nice));
-  }
   Clock::time_point next_tick = Clock::now() + options_.flush_interval;
   for (;;) {
     bool stopping = false;

@@ -36,12 +36,6 @@ struct SpendWriterOptions {
   std::chrono::milliseconds flush_interval{200};
   std::chrono::milliseconds retry_initial{100};
   std::chrono::milliseconds retry_max{5000};
-  // How much nicer than the thread that starts it the writer runs (0: as nice). It shares cores with the workers (all of them, when
-  // the gateway is pinned to one): at nice 5 the kernel lets a request being handled run on
-  // rather than switching to the writer the moment it wakes (a pinned core's p99 fell from 3.2-3.8
-  // to 1.6-1.8 ms), while a contended core still gives it about a quarter of its time, above the
-  // ~10% it needs at 40,000 rows/s. Raising one's own niceness needs no privilege.
-  int thread_nice = 5;
 };
 
 struct SpendWriterStats {

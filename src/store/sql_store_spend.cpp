@@ -21,27 +21,19 @@ constexpr std::string_view spend_columns =
     "tags";
 constexpr std::size_t spend_column_count = 18;
 
-// Rows per INSERT. PostgreSQL: 100 (x 18 columns, far below its bound-parameter limit) turns a
-// 500-row batch into five round trips to a server that may be a network hop away. SQLite runs on
-// the gateway's own cores and has no round trip to save: 32 rows keep each statement (and so
-// each stretch the writer holds a core between yields, see let_workers_run) to a fraction of a
-// millisecond — with 100, a single pinned core showed a p99 twice as long.
+// 100 rows x 18 columns stays far below both SQLite's and PostgreSQL's bound-parameter limits
+// while still turning a 500-row batch into five round trips.
 constexpr std::size_t rows_per_insert = 100;
-constexpr std::size_t sqlite_rows_per_insert = 32;
-
-std::size_t rows_per_insert_for(Dialect dialect) {
-  return dialect == Dialect::sqlite ? sqlite_rows_per_insert : rows_per_insert;
-}
 
 // Rows in the next INSERT when `left` remain: full chunks, then the rest as powers of two. Each
 // row count is its own statement text, and a connection keeps every text it prepared (a 100-row
 // statement holds ~47 KB in SQLite); remainders of any size would leave up to 100 of them cached
 // (several MB on the store thread), powers of two leave eight.
-std::size_t rows_in_next_insert(std::size_t left, std::size_t chunk) {
-  return left >= chunk ? chunk : std::bit_floor(left);
+std::size_t rows_in_next_insert(std::size_t left) {
+  return left >= rows_per_insert ? rows_per_insert : std::bit_floor(left);
 }
 
-constexpr std::size_t insert_shapes = 8;  // 100, then 1, 2, 4, ..., 64 (SQLite's 32 among them)
+constexpr std::size_t insert_shapes = 8;  // 100, then 1, 2, 4, ..., 64
 
 // The INSERT for `rows` rows (a count rows_in_next_insert gives), built once per process rather
 // than once per chunk: the 100-row text is ~6 KB. No RETURNING: reading the inserted rows back
@@ -125,18 +117,17 @@ Result<SpendRow> read_spend(const SqlRow& sql_row) {
 
 // A 500-row batch is ~2.5 ms of CPU. Where the writer shares a core with a worker (one pinned
 // core, or a busy machine), running it in one go stalls every request on that core for as long:
-// the benchmark's p99. Giving the core back after each INSERT (≤ 32 rows on SQLite, a fraction of
-// a millisecond) keeps the writer's share but bounds the stall.
+// the benchmark's p99. Giving the core back after each INSERT (≤ 100 rows, well under a
+// millisecond) keeps the writer's share but bounds the stall.
 void let_workers_run() { std::this_thread::yield(); }
 
-// Inserts `rows`, rows_per_insert_for(dialect) per INSERT; true when every one was new, which each INSERT's count of
+// Inserts `rows`, ≤ 100 per INSERT; true when every one was new, which each INSERT's count of
 // affected rows proves without reading a row back. Stops at the first INSERT that falls short.
 Result<bool> insert_all_new(SqlConnection& db, std::span<const SpendRow* const> rows) {
-  const std::size_t chunk = rows_per_insert_for(db.dialect());
   std::vector<SqlValue> params;  // one list serves every chunk
-  params.reserve(std::min(rows.size(), chunk) * spend_column_count);
+  params.reserve(std::min(rows.size(), rows_per_insert) * spend_column_count);
   for (std::size_t begin = 0, end = 0; begin < rows.size(); begin = end) {
-    end = begin + rows_in_next_insert(rows.size() - begin, chunk);
+    end = begin + rows_in_next_insert(rows.size() - begin);
     params.clear();
     for (std::size_t i = begin; i < end; ++i) append_spend_values(params, *rows[i]);
     auto affected = db.execute(spend_insert_sql(end - begin), params);
@@ -161,7 +152,7 @@ Status insert_one_by_one(SqlConnection& db, std::span<const SpendRow* const> row
     auto affected = db.execute(spend_insert_sql(1), params);
     if (!affected) return affected.error();
     inserted[i] = affected.value() == 1 ? 1 : 0;
-    if ((i + 1) % sqlite_rows_per_insert == 0) let_workers_run();
+    if ((i + 1) % rows_per_insert == 0) let_workers_run();
   }
   return Done{};
 }

