@@ -298,23 +298,40 @@ TEST(UpstreamClient, ReportsConnectionRefused) {
   });
 }
 
+// A listener that never accepts, its backlog filled: the kernel drops further SYNs, so a connect
+// to it hangs as it would towards a black-holed address.
+class HangingListener {
+ public:
+  explicit HangingListener(asio::io_context& io) : full_(io) {
+    full_.open(tcp::v4());
+    full_.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    full_.listen(0);
+    port = std::to_string(full_.local_endpoint().port());
+    // Raw non-blocking connects: they return at once, whether they complete or stay pending.
+    for (int i = 0; i < 4; ++i) {
+      const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+      const auto endpoint = full_.local_endpoint();
+      ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
+      fillers_.push_back(fd);
+    }
+  }
+  ~HangingListener() {
+    for (const int fd : fillers_) ::close(fd);
+  }
+  HangingListener(const HangingListener&) = delete;
+  HangingListener& operator=(const HangingListener&) = delete;
+
+  std::string port;
+
+ private:
+  tcp::acceptor full_;
+  std::vector<int> fillers_;
+};
+
 TEST(UpstreamClient, TimesOutConnecting) {
   asio::io_context io;
-  // A listener that never accepts, its backlog filled: the kernel drops further SYNs, so a
-  // connect hangs as it would towards a black-holed address.
-  tcp::acceptor full(io);
-  full.open(tcp::v4());
-  full.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  full.listen(0);
-  const std::string port = std::to_string(full.local_endpoint().port());
-  // Raw non-blocking connects: they return at once, whether they complete or stay pending.
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    const auto endpoint = full.local_endpoint();
-    ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
-    fillers.push_back(fd);
-  }
+  HangingListener listener(io);
+  const std::string& port = listener.port;
   UpstreamPool pool(io);
   run_client(io, [&]() -> asio::awaitable<void> {
     auto started = co_await pool.start(*parse_base_url("http://127.0.0.1:" + port), post(), in(100ms));
@@ -323,7 +340,6 @@ TEST(UpstreamClient, TimesOutConnecting) {
     EXPECT_EQ(error.message, "connect to 127.0.0.1:" + port + " timed out");
     EXPECT_FALSE(error.sent_bytes);
   });
-  for (const int fd : fillers) ::close(fd);
 }
 
 TEST(UpstreamClient, ServerClosingMidBodyIsAnError) {
@@ -664,19 +680,8 @@ TEST(UpstreamClient, CancelHandleAbortsStartWaitingForHead) {
 
 TEST(UpstreamClient, CancelHandleAbortsConnect) {
   asio::io_context io;
-  // As in TimesOutConnecting: a full backlog makes a connect hang.
-  tcp::acceptor full(io);
-  full.open(tcp::v4());
-  full.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
-  full.listen(0);
-  const std::string port = std::to_string(full.local_endpoint().port());
-  std::vector<int> fillers;
-  for (int i = 0; i < 4; ++i) {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-    const auto endpoint = full.local_endpoint();
-    ::connect(fd, endpoint.data(), static_cast<socklen_t>(endpoint.size()));
-    fillers.push_back(fd);
-  }
+  HangingListener listener(io);
+  const std::string& port = listener.port;
   UpstreamPool pool(io);
   run_client(io, [&]() -> asio::awaitable<void> {
     UpstreamCancel cancel;
@@ -689,7 +694,6 @@ TEST(UpstreamClient, CancelHandleAbortsConnect) {
     EXPECT_FALSE(error.sent_bytes);
     EXPECT_LT(Clock::now() - began, 2s) << "at once, not at the deadline";
   });
-  for (const int fd : fillers) ::close(fd);
 }
 
 TEST(UpstreamClient, CancelHandleCancelledBeforeStartOpensNothing) {
