@@ -70,9 +70,10 @@ class ConnectionState {
   // Watches for the client closing its side while the handler works: a one-byte peek that
   // completes when the socket turns readable. End of stream (or an error) means the client is
   // gone; a byte means a pipelined request, left in the socket to be read after this response.
-  // A peek rather than async_wait(wait_read): Asio re-arms epoll (an epoll_ctl system call) for
-  // every wait, while a receive on a socket it has just drained is only queued until the next
-  // readiness event — one system call less per request.
+  // Either this or async_wait(wait_read) costs one system call per request: Asio re-arms epoll
+  // (epoll_ctl) for every wait, and tries a receive at once (here a recv returning EAGAIN) unless
+  // its last read on the socket saw end of stream. The peek spares the extra recv a wait needed
+  // to tell a close from pipelined bytes when it fired.
   void start_watch(const std::shared_ptr<ConnectionState>& self) {
     watching = true;
     socket.async_receive(asio::buffer(&watch_probe, 1), tcp::socket::message_peek,
@@ -168,6 +169,18 @@ asio::awaitable<bool> ResponseWriter::send(int status, const HeaderList& headers
 
 namespace {
 
+// A stream's head into st.head_buffer, and the connection's framing: chunked, or for HTTP/1.0
+// (no chunked encoding) a body that ends with the connection.
+void append_stream_head(ConnectionState& st, int status, const HeaderList& headers,
+                        std::string_view content_type) {
+  st.response_started = true;
+  st.chunked = !st.http10;
+  st.keep_alive = st.chunked && st.keep_alive && !st.draining;
+  append_head(st.head_buffer, status, headers, content_type, st.keep_alive);
+  st.head_buffer += st.chunked ? "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n"
+                               : "Cache-Control: no-cache\r\n\r\n";
+}
+
 // "<hex size>\r\n": the framing before a chunk's data.
 std::size_t chunk_size_line(char (&out)[24], std::size_t size) {
   auto [end, ec] = std::to_chars(out, out + 16, size, 16);
@@ -182,15 +195,7 @@ asio::awaitable<bool> ResponseWriter::begin_stream(int status, const HeaderList&
                                                    std::string_view content_type, std::string_view first_data) {
   auto& st = *state_;
   if (st.response_started || st.gone) co_return false;
-  st.response_started = true;
-  // HTTP/1.0 has no chunked encoding: the end of the stream is the end of the connection.
-  st.chunked = !st.http10;
-  if (!st.chunked) st.keep_alive = false;
-  const bool keep_alive = st.keep_alive && !st.draining;
-  st.keep_alive = keep_alive;
-  append_head(st.head_buffer, status, headers, content_type, keep_alive);
-  st.head_buffer += st.chunked ? "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n"
-                               : "Cache-Control: no-cache\r\n\r\n";
+  append_stream_head(st, status, headers, content_type);
   bool ok = false;
   if (first_data.empty()) {
     ok = co_await st.write_all(asio::buffer(st.head_buffer));
@@ -212,13 +217,7 @@ asio::awaitable<bool> ResponseWriter::send_stream(int status, const HeaderList& 
                                                   std::string_view content_type, std::string_view data) {
   auto& st = *state_;
   if (st.response_started || st.gone) co_return false;
-  st.response_started = true;
-  st.chunked = !st.http10;
-  const bool keep_alive = st.chunked && st.keep_alive && !st.draining;
-  st.keep_alive = keep_alive;
-  append_head(st.head_buffer, status, headers, content_type, keep_alive);
-  st.head_buffer += st.chunked ? "Transfer-Encoding: chunked\r\nCache-Control: no-cache\r\n\r\n"
-                               : "Cache-Control: no-cache\r\n\r\n";
+  append_stream_head(st, status, headers, content_type);
   bool ok = false;
   if (!st.chunked) {
     ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(data));
