@@ -12,6 +12,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/status.hpp>
 #include <charconv>
@@ -49,6 +50,9 @@ class ConnectionState {
   bool response_started = false;
   bool response_finished = false;
   bool chunked = false;
+  // The request was HEAD: every answer is its head alone (RFC 9110 section 9.3.2), the same
+  // status and headers GET would get, Content-Length included.
+  bool head_only = false;
   bool watching = false;
   char watch_probe = 0;  // where the disconnect watch's peek lands
   bool idle = false;
@@ -162,7 +166,12 @@ asio::awaitable<bool> ResponseWriter::send(int status, const HeaderList& headers
   append_decimal(st.head_buffer, body.size());
   st.head_buffer += "\r\n\r\n";
   st.keep_alive = keep_alive;
-  const bool ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(body));
+  bool ok = false;
+  if (st.head_only) {
+    ok = co_await st.write_all(asio::buffer(st.head_buffer));
+  } else {
+    ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(body));
+  }
   st.response_finished = ok;
   co_return ok;
 }
@@ -181,6 +190,14 @@ void append_stream_head(ConnectionState& st, int status, const HeaderList& heade
                                : "Cache-Control: no-cache\r\n\r\n";
 }
 
+// A stream's answer to HEAD: its head, and the response is over. The handler's next write_chunk()
+// says false, as for a client gone, so it stops producing a body nobody will read.
+asio::awaitable<bool> end_with_head(ConnectionState& st) {
+  const bool ok = co_await st.write_all(asio::buffer(st.head_buffer));
+  st.response_finished = ok;
+  co_return ok;
+}
+
 // "<hex size>\r\n": the framing before a chunk's data.
 std::size_t chunk_size_line(char (&out)[24], std::size_t size) {
   auto [end, ec] = std::to_chars(out, out + 16, size, 16);
@@ -196,6 +213,7 @@ asio::awaitable<bool> ResponseWriter::begin_stream(int status, const HeaderList&
   auto& st = *state_;
   if (st.response_started || st.gone) co_return false;
   append_stream_head(st, status, headers, content_type);
+  if (st.head_only) co_return co_await end_with_head(st);
   bool ok = false;
   if (first_data.empty()) {
     ok = co_await st.write_all(asio::buffer(st.head_buffer));
@@ -218,6 +236,7 @@ asio::awaitable<bool> ResponseWriter::send_stream(int status, const HeaderList& 
   auto& st = *state_;
   if (st.response_started || st.gone) co_return false;
   append_stream_head(st, status, headers, content_type);
+  if (st.head_only) co_return co_await end_with_head(st);
   bool ok = false;
   if (!st.chunked) {
     ok = co_await st.write_all(asio::buffer(st.head_buffer), asio::buffer(data));
@@ -329,6 +348,46 @@ asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint6
   }
 }
 
+// How reading a request's body ended, when it did not end with the whole body.
+enum class BodyRead { complete, connection_lost, too_large, malformed_chunked, chunk_line_too_long, trailer_too_large };
+
+// The rest of the body (its first bytes may be in the buffer), through the parser. Beast's
+// http::async_read would do the same, but keeps reading while a chunk line or the trailer section
+// has not ended, with no bound on the bytes it buffers meanwhile; between reads here, what the
+// parser left unparsed is held to the parser's framing limits.
+asio::awaitable<BodyRead> read_body(ConnectionState& st, RequestParser& parser, TimedReader& reader) {
+  parser.eager(true);  // take every element the buffer holds, not one per put()
+  for (;;) {
+    beast::error_code ec;
+    while (st.buffer.size() > 0 && !parser.is_done()) {
+      const std::size_t used = parser.put(st.buffer.data(), ec);
+      st.buffer.consume(used);
+      if (ec || used == 0) break;
+    }
+    if (parser.is_done()) co_return BodyRead::complete;
+    if (ec == http::error::body_limit) co_return BodyRead::too_large;
+    if (ec && ec != http::error::need_more) {
+      switch (parser.refusal()) {
+        case RequestParser::Refusal::chunk_line_too_long: co_return BodyRead::chunk_line_too_long;
+        case RequestParser::Refusal::trailer_too_large: co_return BodyRead::trailer_too_large;
+        default: co_return BodyRead::malformed_chunked;  // only a chunked body can be malformed
+      }
+    }
+    if (parser.chunked()) {
+      const auto unparsed = st.buffer.data();
+      if (!parser.unparsed_within_limits({static_cast<const char*>(unparsed.data()), unparsed.size()})) {
+        co_return parser.refusal() == RequestParser::Refusal::trailer_too_large ? BodyRead::trailer_too_large
+                                                                                  : BodyRead::chunk_line_too_long;
+      }
+    }
+    auto [read_ec, n] = co_await reader.async_read_some(st.buffer.prepare(beast::read_size(st.buffer, 65536)),
+                                                        use_tuple);
+    st.buffer.commit(n);
+    // A client that closes mid-body, or went quiet past the body timeout: nobody to answer.
+    if (read_ec) co_return BodyRead::connection_lost;
+  }
+}
+
 // Reads one request (its first bytes are in the buffer) into `request`, which is empty. False when the connection
 // is to close: the client went quiet or away, or an error was answered. A coroutine of its own, so
 // the parser is not part of the frame of a connection whose answer (a stream) goes on for minutes.
@@ -338,6 +397,7 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
   RequestParser parser(request);
   parser.header_limit(static_cast<std::uint32_t>(options.max_header_bytes));
   parser.body_limit(options.max_body_bytes);
+  parser.framing_limits(options.max_chunk_line_bytes, options.max_trailer_bytes);
   // Reads through it arm the timer; a request already in the buffer is parsed without.
   TimedReader reader(st.socket, st.timer);
   // The whole header must arrive within the limit: a slow client cannot hold the connection.
@@ -358,12 +418,23 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
     }
     // Timed out: the timer closed the socket, and the read failed with operation_aborted.
     if (st.timer.timed_out() || ec == http::error::end_of_stream) co_return false;
+    // RFC 9112 section 6.3: with a coding we do not implement, or chunked not alone and last,
+    // the body's length is unknown; 400 (rather than 501 for an unknown coding: one answer for
+    // every Transfer-Encoding we refuse), and the connection closes.
+    if (ec && parser.refusal() == RequestParser::Refusal::transfer_coding) {
+      co_await write_simple_error(state, 400, "Unsupported Transfer-Encoding: only chunked is accepted",
+                                  "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    }
     if (ec) {
       co_await write_simple_error(state, 400, "Malformed HTTP request", "invalid_request_error");
       co_await linger_close(st);
       co_return false;
     }
   }
+  // An early answer to a HEAD request (413 below) has no body either.
+  st.head_only = request.method == "HEAD";
   if (const auto length = parser.content_length(); length && *length > options.max_body_bytes) {
     co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
     co_await linger_close(st, std::optional<std::uint64_t>(*length));
@@ -374,14 +445,29 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
     if (!co_await st.write_all(asio::buffer(kContinue))) co_return false;
   }
   st.timer.expect_within(options.body_read_timeout);
-  {
-    auto [ec, n] = co_await http::async_read(reader, st.buffer, parser, use_tuple);
-    if (ec == http::error::body_limit) {
+  switch (co_await read_body(st, parser, reader)) {
+    case BodyRead::complete:
+      break;
+    case BodyRead::connection_lost:
+      co_return false;
+    case BodyRead::too_large:
       co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
       co_await linger_close(st);
       co_return false;
-    }
-    if (ec) co_return false;
+    case BodyRead::malformed_chunked:
+      co_await write_simple_error(state, 400, "Malformed chunked request body", "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    case BodyRead::chunk_line_too_long:
+      co_await write_simple_error(state, 400, "Chunk size line too long (llmux_settings.max_chunk_line_bytes)",
+                                  "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
+    case BodyRead::trailer_too_large:
+      co_await write_simple_error(state, 400, "Request trailer section too large (llmux_settings.max_trailer_bytes)",
+                                  "invalid_request_error");
+      co_await linger_close(st);
+      co_return false;
   }
   // The handler may wait long on an upstream, with no deadline: no timer stays armed meanwhile.
   st.timer.disarm();
@@ -415,7 +501,7 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
     }
     first_request = false;
     // Per-request state starts fresh: an early error answer below must not see the last response's.
-    st.response_started = st.response_finished = st.chunked = false;
+    st.response_started = st.response_finished = st.chunked = st.head_only = false;
 
     request.clear();
     if (!co_await read_request(state, options, request)) break;

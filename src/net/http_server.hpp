@@ -69,6 +69,12 @@ struct ServerOptions {
   int workers = 1;
   std::size_t max_header_bytes = 16u << 10;
   std::size_t max_body_bytes = 32u << 20;
+  // A chunked request's framing, which Beast would buffer without bound: one chunk's size line
+  // (size and extensions, without CRLF) and the trailer section.
+  std::size_t max_chunk_line_bytes = 4u << 10;
+  std::size_t max_trailer_bytes = 16u << 10;
+  // Client connections open at once, across every worker; past it a new one gets 503.
+  std::size_t max_connections = 16'384;
   std::chrono::milliseconds header_read_timeout{10'000};
   std::chrono::milliseconds body_read_timeout{60'000};
   std::chrono::milliseconds keepalive_idle_timeout{60'000};
