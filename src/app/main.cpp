@@ -18,6 +18,7 @@
 #include "store/store_factory.hpp"
 #include "net/http_server.hpp"
 #include "observe/log.hpp"
+#include "text/checked_number.hpp"
 
 namespace {
 
@@ -29,6 +30,20 @@ void raise_descriptor_limit() {
   if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
     limit.rlim_cur = limit.rlim_max;
     setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// With fewer descriptors than max_connections, accept() fails (EMFILE) before the cap refuses
+// anyone with a clear 503. (A streaming connection holds an upstream one too; twice the cap is
+// what a server full of streams needs.)
+void warn_if_descriptors_short(std::size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return;
+  constexpr std::size_t kSpare = 64;  // listeners, store, log, resolver
+  if (static_cast<std::uint64_t>(limit.rlim_cur) < static_cast<std::uint64_t>(max_connections) + kSpare) {
+    LLMUX_WARN("the descriptor limit (" + std::to_string(limit.rlim_cur) + ") is below " +
+               "llmux_settings.max_connections (" + std::to_string(max_connections) +
+               "): under load, accept() fails before the cap refuses connections with 503");
   }
 }
 
@@ -156,10 +171,14 @@ int run(const app::Options& options) {
                                                : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   server_options.max_header_bytes = server_settings.max_header_bytes;
   server_options.max_body_bytes = snapshot->general.max_request_body_bytes;
+  server_options.max_chunk_line_bytes = server_settings.max_chunk_line_bytes;
+  server_options.max_trailer_bytes = server_settings.max_trailer_bytes;
+  server_options.max_connections = server_settings.max_connections;
   server_options.header_read_timeout =
-      std::chrono::milliseconds(static_cast<std::int64_t>(server_settings.header_read_timeout_seconds * 1000));
+      text::seconds_to_ms(server_settings.header_read_timeout_seconds, text::kLongestWait);
   server_options.keepalive_idle_timeout =
-      std::chrono::milliseconds(static_cast<std::int64_t>(server_settings.keepalive_idle_timeout_seconds * 1000));
+      text::seconds_to_ms(server_settings.keepalive_idle_timeout_seconds, text::kLongestWait);
+  warn_if_descriptors_short(server_options.max_connections);
 
   net::HttpServer server(server_options, [shared](boost::asio::io_context& io) {
     auto pipeline = std::make_shared<gateway::Pipeline>(shared, io);
@@ -189,7 +208,7 @@ int run(const app::Options& options) {
 
   int received = 0;
   sigwait(&stop_signals, &received);
-  const auto grace = std::chrono::milliseconds(static_cast<std::int64_t>(server_settings.shutdown_grace_seconds * 1000));
+  const auto grace = text::seconds_to_ms(server_settings.shutdown_grace_seconds, text::kLongestWait);
   LLMUX_INFO(std::string("received ") + (received == SIGTERM ? "SIGTERM" : "SIGINT") +
              ": no longer accepting; letting in-flight requests finish (up to " +
              std::to_string(grace.count() / 1000) + " s)");

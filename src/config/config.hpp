@@ -118,6 +118,11 @@ struct GeneralSettings {
 // llmux's own knobs (top-level `llmux_settings:`); LiteLLM has no equivalent.
 struct ServerSettings {
   std::size_t max_header_bytes = 16u << 10;
+  std::size_t max_chunk_line_bytes = 4u << 10;  // a chunked request's size line, extensions included
+  std::size_t max_trailer_bytes = 16u << 10;    // a chunked request's trailer section
+  // Client connections open at once. Above bench/hold_streams.mjs's 9,950 streams; each open
+  // stream also holds an upstream connection, so twice this must fit the descriptor limit.
+  std::size_t max_connections = 16'384;
   double header_read_timeout_seconds = 10;
   double keepalive_idle_timeout_seconds = 60;
   double shutdown_grace_seconds = 30;

@@ -1,16 +1,32 @@
 #include "config/env_resolution.hpp"
 #include "config/scalar_values.hpp"
 #include "config/settings_parser.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::config::detail {
 namespace {
 
-template <typename T>
-std::optional<std::size_t> positive_size(ParseContext& ctx, const Field& field, std::optional<T> value) {
+// A byte count written as a (fractional) number of megabytes: past what a size_t holds means the
+// most it holds, not undefined behaviour.
+std::optional<std::size_t> positive_size(ParseContext& ctx, const Field& field, std::optional<double> value) {
   if (!value) return std::nullopt;
-  if (*value <= 0) ctx.fail(field, field.path + " must be greater than 0");
+  if (!(*value > 0)) ctx.fail(field, field.path + " must be greater than 0");
+  return text::clamped_integer<std::size_t>(*value);
+}
+
+// A size or count that must lie in [min, max]: a limit of 0 would refuse everything, and one past
+// what the server can hold (Beast's header limit is 32 bits) would silently be another number.
+std::optional<std::size_t> size_within(ParseContext& ctx, const Field& field, std::optional<std::int64_t> value,
+                                       std::size_t min, std::size_t max) {
+  if (!value) return std::nullopt;
+  if (*value < 0 || static_cast<std::uint64_t>(*value) < min || static_cast<std::uint64_t>(*value) > max) {
+    ctx.fail(field, field.path + " must be between " + std::to_string(min) + " and " + std::to_string(max) +
+                        ", got " + std::to_string(*value));
+  }
   return static_cast<std::size_t>(*value);
 }
+
+constexpr std::size_t kMiB = 1u << 20;
 
 }  // namespace
 
@@ -46,7 +62,13 @@ ServerSettings parse_llmux_settings(ParseContext& ctx, const Field& section) {
   for (const Field& field : fields_of(ctx, section)) {
     const std::string& key = field.key.Scalar();
     if (key == "max_header_bytes") {
-      assign_if(positive_size(ctx, field, read_integer(ctx, field)), out.max_header_bytes);
+      assign_if(size_within(ctx, field, read_integer(ctx, field), 1024, kMiB), out.max_header_bytes);
+    } else if (key == "max_chunk_line_bytes") {
+      assign_if(size_within(ctx, field, read_integer(ctx, field), 64, kMiB), out.max_chunk_line_bytes);
+    } else if (key == "max_trailer_bytes") {
+      assign_if(size_within(ctx, field, read_integer(ctx, field), 256, kMiB), out.max_trailer_bytes);
+    } else if (key == "max_connections") {
+      assign_if(size_within(ctx, field, read_integer(ctx, field), 1, 1'000'000), out.max_connections);
     } else if (key == "header_read_timeout") {
       assign_if(non_negative(ctx, field, read_number(ctx, field)), out.header_read_timeout_seconds);
     } else if (key == "keepalive_timeout") {

@@ -19,6 +19,7 @@
 #include <thread>
 #include <unordered_set>
 
+#include "net/connection_limit.hpp"
 #include "net/connection_timer.hpp"
 #include "net/http_request_parser.hpp"
 #include "observe/log.hpp"
@@ -303,7 +304,8 @@ bool ResponseWriter::response_started() const { return state_->response_started;
 struct HttpServer::Worker {
   // One thread runs each io_context, so socket I/O needs no locks (UNSAFE_IO); the scheduler keeps
   // its lock because other threads post into it (store results, drain, the resolver's answers).
-  explicit Worker(int index) : index(index), io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO), acceptor(io) {}
+  Worker(int index, ConnectionLimit& limit)
+      : index(index), io(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO), acceptor(io), connection_limit(limit) {}
 
   int index;
   asio::io_context io;
@@ -312,6 +314,7 @@ struct HttpServer::Worker {
   Handler handler;
   std::unordered_set<ConnectionState*> connections;
   std::atomic<std::size_t> open_connections{0};
+  ConnectionLimit& connection_limit;  // the server's, shared by every worker
   bool draining = false;
   std::chrono::steady_clock::time_point last_accept_warning{};
 };
@@ -332,13 +335,14 @@ asio::awaitable<void> write_simple_error(const std::shared_ptr<ConnectionState>&
 // there is one, else until the client closes — for a little while and up to a cap, then close
 // (nginx's "lingering close"). Half-closing first would look like a failure to clients still
 // writing the body.
-asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint64_t> declared_body = std::nullopt) {
-  constexpr std::uint64_t kMaxDiscard = 64u << 20;
-  std::uint64_t left = declared_body ? std::min<std::uint64_t>(*declared_body, kMaxDiscard) : kMaxDiscard;
+asio::awaitable<void> linger_close(ConnectionState& st, std::optional<std::uint64_t> declared_body = std::nullopt,
+                                   std::chrono::milliseconds at_most = std::chrono::seconds(5),
+                                   std::uint64_t max_discard = 64u << 20) {
+  std::uint64_t left = declared_body ? std::min<std::uint64_t>(*declared_body, max_discard) : max_discard;
   const std::uint64_t buffered = std::min<std::uint64_t>(st.buffer.size(), left);
   st.buffer.consume(static_cast<std::size_t>(buffered));
   left -= buffered;
-  st.timer.expect_within(std::chrono::seconds(5));
+  st.timer.expect_within(at_most);
   std::array<char, 16384> sink;
   while (left > 0) {
     st.timer.start();
@@ -532,6 +536,44 @@ asio::awaitable<void> serve_connection(std::shared_ptr<ConnectionState> state, H
   st.socket.close(ignored);
   worker.connections.erase(&st);
   worker.open_connections.fetch_sub(1, std::memory_order_relaxed);
+  worker.connection_limit.release();
+}
+
+// A connection past max_connections is answered at once — 503, Retry-After, closed — rather than
+// left in the listen backlog, where its client cannot tell a full server from a dead one. It gets
+// a short linger (the request it sent is read and dropped, so closing does not reset the answer
+// away), and at most kMaxLingeringRefusals such lingers run at once: past that, a flood of
+// connections is closed unanswered instead of holding descriptors.
+asio::awaitable<void> refuse_connection(std::shared_ptr<ConnectionState> state, ConnectionLimit& limit) {
+  auto& st = *state;
+  st.write_timeout = std::chrono::seconds(1);
+  st.keep_alive = false;
+  ResponseWriter writer(state);
+  HeaderList headers;
+  headers.emplace_back("Retry-After", "1");
+  co_await writer.send(503, headers, "application/json",
+                       plain_error_body("Too many open connections (llmux_settings.max_connections); retry later",
+                                        "service_unavailable_error", 503));
+  co_await linger_close(st, std::nullopt, std::chrono::seconds(1), 64u << 10);
+  boost::system::error_code ignored;
+  st.timer.disarm();
+  st.socket.close(ignored);
+  limit.end_refusal();
+}
+
+void turn_away(HttpServer::Worker& worker, tcp::socket socket) {
+  ConnectionLimit& limit = worker.connection_limit;
+  if (const std::uint64_t refused = limit.refused(std::chrono::steady_clock::now())) {
+    LLMUX_WARN("max_connections (" + std::to_string(limit.max()) + ") reached: refused " + std::to_string(refused) +
+               " connection(s) with 503 since the last warning");
+  }
+  if (!limit.try_begin_refusal()) {
+    boost::system::error_code ignored;
+    socket.close(ignored);
+    return;
+  }
+  asio::co_spawn(worker.io, refuse_connection(std::make_shared<ConnectionState>(std::move(socket), ""), limit),
+                 asio::detached);
 }
 
 // Accept loops per worker. One would accept a single connection per turn of the event loop;
@@ -557,6 +599,10 @@ asio::awaitable<void> accept_loop(HttpServer::Worker& worker, const ServerOption
     }
     boost::system::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
+    if (!worker.connection_limit.try_acquire()) {
+      turn_away(worker, std::move(socket));
+      continue;
+    }
     auto state = std::make_shared<ConnectionState>(std::move(socket), peer.address().to_string());
     state->draining = worker.draining;
     asio::co_spawn(worker.io, serve_connection(std::move(state), worker, options), asio::detached);
@@ -566,7 +612,9 @@ asio::awaitable<void> accept_loop(HttpServer::Worker& worker, const ServerOption
 }  // namespace
 
 HttpServer::HttpServer(ServerOptions options, HandlerFactory factory)
-    : options_(std::move(options)), factory_(std::move(factory)) {}
+    : options_(std::move(options)),
+      factory_(std::move(factory)),
+      connection_limit_(std::make_unique<ConnectionLimit>(options_.max_connections)) {}
 
 HttpServer::~HttpServer() {
   for (auto& worker : workers_) worker->io.stop();
@@ -596,7 +644,7 @@ std::variant<std::uint16_t, std::string> HttpServer::listen() {
 
   const int count = std::max(1, options_.workers);
   for (int i = 0; i < count; ++i) {
-    auto worker = std::make_unique<Worker>(i);
+    auto worker = std::make_unique<Worker>(i, *connection_limit_);
     auto& acceptor = worker->acceptor;
     acceptor.open(address.is_v6() ? tcp::v6() : tcp::v4(), ec);
     if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);

@@ -23,6 +23,7 @@
 namespace llmux::net {
 
 class ConnectionState;  // defined in http_server.cpp
+class ConnectionLimit;
 
 // How a handler answers. Either send() once, or begin_stream() / write_chunk()* / end_stream().
 // Every call returns false once the client has gone; the handler should then stop.
@@ -102,6 +103,7 @@ class HttpServer {
  private:
   ServerOptions options_;
   HandlerFactory factory_;
+  std::unique_ptr<ConnectionLimit> connection_limit_;
   std::vector<std::unique_ptr<Worker>> workers_;
 };
 
