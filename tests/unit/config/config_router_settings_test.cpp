@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include "config_test_support.hpp"
 
 namespace llmux::config {
@@ -273,6 +275,48 @@ llmux_settings:
   EXPECT_EQ(config.server.keepalive_idle_timeout_seconds, 20);
   EXPECT_EQ(config.server.shutdown_grace_seconds, 3);
   EXPECT_EQ(config.server.anthropic_version, "2024-01-01");
+}
+
+TEST(ConfigRouterSettings, ServerLimitsHaveDefaultsAndAreHeldToSaneRanges) {
+  const Config defaults = load_with("llmux_settings: {}\n");
+  EXPECT_EQ(defaults.server.max_header_bytes, 16u * 1024);
+  EXPECT_EQ(defaults.server.max_chunk_line_bytes, 4u * 1024);
+  EXPECT_EQ(defaults.server.max_trailer_bytes, 16u * 1024);
+  EXPECT_EQ(defaults.server.max_connections, 16'384u);
+
+  const Config set = load_with(
+      "llmux_settings:\n  max_chunk_line_bytes: 1024\n  max_trailer_bytes: 2048\n  max_connections: 4\n");
+  EXPECT_EQ(set.server.max_chunk_line_bytes, 1024u);
+  EXPECT_EQ(set.server.max_trailer_bytes, 2048u);
+  EXPECT_EQ(set.server.max_connections, 4u);
+
+  struct Case {
+    const char* yaml;
+    const char* error;
+  };
+  for (const Case& c : {
+           Case{"llmux_settings:\n  max_connections: 0\n",
+                "llmux_settings.max_connections must be between 1 and 1000000, got 0"},
+           Case{"llmux_settings:\n  max_connections: -5\n",
+                "llmux_settings.max_connections must be between 1 and 1000000, got -5"},
+           Case{"llmux_settings:\n  max_header_bytes: 99999999999\n",
+                "llmux_settings.max_header_bytes must be between 1024 and 1048576, got 99999999999"},
+           Case{"llmux_settings:\n  max_chunk_line_bytes: 10\n",
+                "llmux_settings.max_chunk_line_bytes must be between 64 and 1048576, got 10"},
+           Case{"llmux_settings:\n  max_trailer_bytes: 2000000\n",
+                "llmux_settings.max_trailer_bytes must be between 256 and 1048576, got 2000000"},
+           Case{"llmux_settings:\n  max_connections: 1.5\n", "llmux_settings.max_connections must be"},
+       }) {
+    SCOPED_TRACE(c.yaml);
+    const std::string error = error_with(c.yaml);
+    EXPECT_EQ(error.rfind("config.yaml:", 0), 0u) << error;  // file:line first
+    EXPECT_NE(error.find(c.error), std::string::npos) << error;
+  }
+}
+
+TEST(ConfigRouterSettings, AHugeRequestSizeIsTheLargestSizeNotAnOverflow) {
+  const Config config = load_with("general_settings:\n  max_request_size_mb: 1e300\n");
+  EXPECT_EQ(config.general.max_request_body_bytes, std::numeric_limits<std::size_t>::max());
 }
 
 TEST(ConfigRouterSettings, DocumentShapeAndYamlErrors) {

@@ -93,6 +93,98 @@ TEST(HttpRequestParser, ReadsAChunkedBody) {
   EXPECT_EQ(request.body, "{\"a\":1}");
 }
 
+// Transfer-Encoding values as data: whether the request is read (chunked alone) or refused.
+TEST(HttpRequestParser, AcceptsTransferEncodingOnlyWhenItIsExactlyChunked) {
+  struct Case {
+    std::string_view value;
+    bool accepted;
+  };
+  for (const Case& c : {Case{"chunked", true}, Case{"Chunked", true}, Case{"chunked ,", true},
+                        Case{", chunked", true}, Case{"gzip", false}, Case{"identity", false},
+                        Case{"chunked, identity", false}, Case{"xchunked", false}, Case{"chunked, chunked", false},
+                        Case{"gzip, chunked", false}, Case{"chunked;q=1", false}, Case{",", false}}) {
+    SCOPED_TRACE(c.value);
+    const std::string wire = "POST /v1/x HTTP/1.1\r\nTransfer-Encoding: " + std::string(c.value) +
+                             "\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    InboundRequest request;
+    RequestParser parser(request);
+    const auto ec = feed(parser, wire, wire.size());
+    if (c.accepted) {
+      EXPECT_FALSE(ec) << ec.message();
+      EXPECT_EQ(request.body, "{}");
+      EXPECT_EQ(parser.refusal(), RequestParser::Refusal::none);
+    } else {
+      EXPECT_EQ(ec, boost::beast::http::error::bad_transfer_encoding);
+      EXPECT_EQ(parser.refusal(), RequestParser::Refusal::transfer_coding);
+    }
+  }
+}
+
+constexpr std::string_view kChunkedHead = "POST /v1/x HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n";
+
+// Feeds a chunked request as a socket would, checking what the parser leaves unparsed after each
+// piece the way the server does between reads. Returns the refusal, if any.
+RequestParser::Refusal feed_checking_limits(RequestParser& parser, std::string_view wire, std::size_t step) {
+  parser.eager(true);
+  std::string pending;
+  for (std::size_t at = 0; at < wire.size() && !parser.is_done();) {
+    const std::size_t n = std::min(step, wire.size() - at);
+    pending.append(wire.substr(at, n));
+    at += n;
+    boost::beast::error_code ec;
+    pending.erase(0, parser.put(boost::asio::buffer(pending), ec));
+    if (ec && ec != boost::beast::http::error::need_more) return parser.refusal();
+    if (parser.is_header_done() && parser.chunked() && !parser.unparsed_within_limits(pending)) {
+      return parser.refusal();
+    }
+  }
+  return parser.refusal();
+}
+
+TEST(HttpRequestParser, AChunkLinePastItsLimitIsRefusedWhetherItArrivesWholeOrInPieces) {
+  using Refusal = RequestParser::Refusal;
+  const std::string within = std::string(kChunkedHead) + "2;" + std::string(60, 'e') + "\r\n{}\r\n0\r\n\r\n";
+  const std::string past = std::string(kChunkedHead) + "2;" + std::string(100, 'e') + "\r\n{}\r\n0\r\n\r\n";
+  const std::string endless = std::string(kChunkedHead) + "2;" + std::string(4096, 'e');
+  for (std::size_t step : {1u, 7u, 64u, 8192u}) {
+    SCOPED_TRACE(step);
+    for (const auto& [wire, expected] : {std::pair{within, Refusal::none}, std::pair{past, Refusal::chunk_line_too_long},
+                                         std::pair{endless, Refusal::chunk_line_too_long}}) {
+      InboundRequest request;
+      RequestParser parser(request);
+      parser.framing_limits(64, 256);
+      EXPECT_EQ(feed_checking_limits(parser, wire, step), expected) << wire.size();
+      if (expected == Refusal::none) EXPECT_EQ(request.body, "{}");
+    }
+  }
+}
+
+TEST(HttpRequestParser, ATrailerSectionPastItsLimitIsRefusedAndTrailerFieldsAreDropped) {
+  using Refusal = RequestParser::Refusal;
+  std::string fields;
+  while (fields.size() < 200) fields += "X-Trailer: " + std::string(20, 't') + "\r\n";
+  const std::string within = std::string(kChunkedHead) + "2\r\n{}\r\n0\r\n" + fields + "\r\n";
+  const std::string past = std::string(kChunkedHead) + "2\r\n{}\r\n0\r\n" + fields + fields + "\r\n";
+  const std::string endless = std::string(kChunkedHead) + "2\r\n{}\r\n0\r\n" + fields + fields + fields;
+  for (std::size_t step : {1u, 5u, 64u, 8192u}) {
+    SCOPED_TRACE(step);
+    for (const auto& [wire, expected] : {std::pair{within, Refusal::none}, std::pair{past, Refusal::trailer_too_large},
+                                         std::pair{endless, Refusal::trailer_too_large}}) {
+      InboundRequest request;
+      RequestParser parser(request);
+      parser.framing_limits(64, 256);
+      EXPECT_EQ(feed_checking_limits(parser, wire, step), expected) << wire.size();
+      if (expected != Refusal::none) continue;
+      EXPECT_TRUE(parser.is_done());
+      // What the header said stands; nothing after the body joins it (nor moves the views into it).
+      EXPECT_EQ(request.header("x-trailer"), "");
+      EXPECT_EQ(request.headers.size(), 1u);
+      EXPECT_EQ(request.method, "POST");
+      EXPECT_EQ(request.path, "/v1/x");
+    }
+  }
+}
+
 TEST(HttpRequestParser, SaysWhenTheClientWaitsForContinueOrWillClose) {
   {
     InboundRequest request;
