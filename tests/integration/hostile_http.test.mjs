@@ -12,21 +12,28 @@ import { startRawUpstream } from '../lib/raw_upstream.mjs';
 
 let llmux;
 let hostileUpstream;
+let endlessHeadUpstream;
+
+// Writes `first`, then 64 KiB of filler at a time, up to 8 MiB or until the peer goes.
+function pumpEndlessly(socket, first) {
+  socket.write(first);
+  const filler = 'x'.repeat(64 * 1024);
+  let sent = 0;
+  const pump = () => {
+    while (sent < 8 * 1024 * 1024 && !socket.destroyed) {
+      sent += filler.length;
+      if (!socket.write(filler)) return socket.once('drain', pump);
+    }
+  };
+  pump();
+}
 
 before(async () => {
   // Answers every request with a chunked body whose first size line never ends.
-  hostileUpstream = await startRawUpstream((socket) => {
-    socket.write('HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1;');
-    const filler = 'x'.repeat(64 * 1024);
-    let sent = 0;
-    const pump = () => {
-      while (sent < 8 * 1024 * 1024 && !socket.destroyed) {
-        sent += filler.length;
-        if (!socket.write(filler)) return socket.once('drain', pump);
-      }
-    };
-    pump();
-  });
+  hostileUpstream = await startRawUpstream((socket) => pumpEndlessly(
+    socket, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1;'));
+  // And one whose response header never ends.
+  endlessHeadUpstream = await startRawUpstream((socket) => pumpEndlessly(socket, 'HTTP/1.1 200 OK\r\nX-Endless: '));
   llmux = await startLlmux([
     'model_list:',
     '  - model_name: canned',
@@ -37,6 +44,11 @@ before(async () => {
     '    litellm_params:',
     '      model: openai/endless',
     `      api_base: ${hostileUpstream.url}/v1`,
+    '      api_key: sk-upstream',
+    '  - model_name: endless-head',
+    '    litellm_params:',
+    '      model: openai/endless',
+    `      api_base: ${endlessHeadUpstream.url}/v1`,
     '      api_key: sk-upstream',
     'router_settings:',
     '  num_retries: 0',
@@ -157,19 +169,24 @@ for (const [path, sameBody] of [['/health/liveliness', true], ['/health/readines
   });
 }
 
-test('an upstream whose chunk size line never ends is a classified failure, not a buffer that grows', async () => {
-  const before = rssKiB(llmux.proc.child.pid);
-  const response = await fetch(`${llmux.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'endless-chunk-line', messages: [{ role: 'user', content: 'hi' }] }),
+for (const [model, what, pattern] of [
+  ['endless-chunk-line', 'chunk size line', /malformed response body|chunk/i],
+  ['endless-head', 'header section', /response headers .* exceed/i],
+]) {
+  test(`an upstream whose ${what} never ends is a classified failure, not a buffer that grows`, async () => {
+    const before = rssKiB(llmux.proc.child.pid);
+    const response = await fetch(`${llmux.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+    const body = await response.json();
+    assert.ok(response.status >= 500, `status ${response.status}: ${JSON.stringify(body)}`);
+    assert.match(body.error.message, pattern);
+    const grown = rssKiB(llmux.proc.child.pid) - before;
+    assert.ok(grown < 4 * 1024, `llmux's RSS grew by ${grown} KiB`);
   });
-  const body = await response.json();
-  assert.ok(response.status >= 500, `status ${response.status}: ${JSON.stringify(body)}`);
-  assert.match(body.error.message, /malformed response body|chunk/i);
-  const grown = rssKiB(llmux.proc.child.pid) - before;
-  assert.ok(grown < 4 * 1024, `llmux's RSS grew by ${grown} KiB`);
-});
+}
 
 test('max_connections: the connection past the cap gets 503 with Retry-After and is closed; a freed slot serves again', async () => {
   const capped = await startLlmux([
