@@ -53,7 +53,8 @@ TEST(ConnectionLimit, WarnsAboutRefusalsAtMostOnceASecondCountingThoseBetween) {
 
 TEST(ConnectionLimit, BoundsTheRefusalsLingeringAtOnce) {
   ConnectionLimit limit(1);
-  for (std::size_t i = 0; i < ConnectionLimit::kMaxLingeringRefusals; ++i) ASSERT_TRUE(limit.try_begin_refusal());
+  for (std::size_t i = 0; i < ConnectionLimit::kMaxLingeringRefusals; ++i)
+    ASSERT_TRUE(limit.try_begin_refusal());
   EXPECT_FALSE(limit.try_begin_refusal());
   limit.end_refusal();
   EXPECT_TRUE(limit.try_begin_refusal());
