@@ -86,16 +86,21 @@ async function sendEndlessly(first, filler, budget) {
   return raw;
 }
 
-async function expectRefusedWithoutGrowth(first, filler, messagePattern) {
+async function expectRefusedWithoutGrowth(first, filler, messagePattern, status = 400) {
   const before = rssKiB(llmux.proc.child.pid);
   const raw = await sendEndlessly(first, filler, 8 * 1024 * 1024);
   assert.ok(await raw.waitFor(/\r\n\r\n.*\}\}/s), `no answer: ${JSON.stringify(raw.received.slice(0, 300))}`);
   const [response] = parseHttpResponses(raw.received);
-  assertOpenAiError(response, 400, messagePattern);
+  assertOpenAiError(response, status, messagePattern);
   raw.end();
   const grown = rssKiB(llmux.proc.child.pid) - before;
   assert.ok(grown < 4 * 1024, `llmux's RSS grew by ${grown} KiB`);
 }
+
+test('an endless request head (one header line that never ends) is refused with 431 at max_header_bytes', async () => {
+  await expectRefusedWithoutGrowth('GET /health/liveliness HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Endless: ',
+    'h'.repeat(64 * 1024), /header fields too large/i, 431);
+});
 
 test('an endless chunk extension is refused with 400 once max_chunk_line_bytes is passed, without buffering it', async () => {
   await expectRefusedWithoutGrowth(`${chunkedHead()}5;ext=`, 'a'.repeat(64 * 1024), /chunk size line/i);
