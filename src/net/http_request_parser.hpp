@@ -6,6 +6,8 @@
 // body is appended to the request's body. Sans-I/O: feed it with put() or Beast's read functions.
 
 #include <boost/beast/http/basic_parser.hpp>
+#include <cstdint>
+#include <optional>
 
 #include "net/http_request.hpp"
 
@@ -22,6 +24,10 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   // The client sent "Expect: 100-continue" and waits for our go-ahead before sending the body.
   bool expects_continue() const { return expects_continue_; }
   int version() const { return version_; }
+  // The Content-Length the client declared, once its field was read. Unlike Beast's
+  // content_length() it may be asked when the header was refused (a length over the body limit
+  // fails before the header is done), so the server can read past the body it will not take.
+  std::optional<std::uint64_t> declared_content_length() const { return declared_content_length_; }
 
  private:
   void on_request_impl(boost::beast::http::verb method, text_view method_text, text_view target, int version,
@@ -41,6 +47,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   std::size_t method_at_ = 0, method_size_ = 0, target_at_ = 0, target_size_ = 0;
   int version_ = 11;
   bool expects_continue_ = false;
+  std::optional<std::uint64_t> declared_content_length_;
 };
 
 }  // namespace llmux::net
