@@ -7,6 +7,7 @@
 #include <variant>
 
 #include "fuzz_input.hpp"
+#include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/request_to_anthropic.hpp"
 
 namespace {
@@ -36,7 +37,8 @@ void translate(const json::object& request, const anthropic::TranslateOptions& o
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   boost::system::error_code ec;
   const json::value request = json::parse(llmux::fuzz::as_text(data, size), ec);
-  if (ec || !request.is_object()) return 0;  // the provider answers 400 before translating
+  // The provider answers 400 before translating these.
+  if (ec || !request.is_object() || anthropic::has_non_finite_number(request)) return 0;
   translate(request.as_object(), {"claude-3-5-sonnet-20241022", std::nullopt, false});
   translate(request.as_object(), {"claude-3-5-sonnet-20241022", 4096, true});
   return 0;

@@ -8,6 +8,7 @@
 
 #include "api/request_view.hpp"
 #include "fuzz_input.hpp"
+#include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/request_from_anthropic.hpp"
 
 namespace {
@@ -26,6 +27,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const json::value* model = request.as_object().if_contains("model");
   const json::value* messages = request.as_object().if_contains("messages");
   if (!model || !model->is_string() || !messages || !messages->is_array()) return 0;
+  if (anthropic::has_non_finite_number(request)) return 0;  // refused: a number out of range
 
   auto translated = anthropic::to_openai_request(request.as_object(), std::string(model->as_string()));
   if (auto* error = std::get_if<anthropic::TranslationError>(&translated)) {
