@@ -31,6 +31,10 @@ void RequestParser::on_response_impl(int, text_view, int, error_code& ec) {
 }
 
 void RequestParser::on_field_impl(http::field name, text_view name_text, text_view value, error_code&) {
+  // A chunked body's trailer fields come through here too. They are dropped: stored, they would
+  // grow the buffer the method, target and path already point into, and no handler may take a
+  // field sent after the body for one of the header's.
+  if (is_header_done()) return;
   out_.headers.emplace_back(name_text, value);
   if (name == http::field::expect && boost::beast::iequals(value, "100-continue")) expects_continue_ = true;
   // Beast validated the value before this call (digits only, no conflicting duplicate).

@@ -5,6 +5,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/value.hpp>
+#include <optional>
 #include <string>
 #include <variant>
 
@@ -17,11 +18,15 @@ namespace {
 using llmux::fuzz::require;
 namespace json = boost::json;
 
-json::value parse_or_abort(std::string_view text) {
+// The text as a full parser reads it; nullopt for an exponent too large for Boost.JSON
+// (9e9999999999999: JSON's grammar allows it, and json_scan forwards it untouched, as it should).
+// Anything else a full parser refuses is a text json_scan should have refused too.
+std::optional<json::value> parse_or_abort(std::string_view text) {
   json::parse_options options;
   options.max_depth = llmux::api::kMaxJsonDepth + 1;
   boost::system::error_code ec;
   json::value value = json::parse(text, ec, {}, options);
+  if (ec == json::error::exponent_overflow) return std::nullopt;
   require(!ec);
   return value;
 }
@@ -31,7 +36,9 @@ void check_upstream_body(const llmux::api::RequestView& view, bool add_usage) {
   static const std::vector<std::string> keep_all;
   const auto& dropped = add_usage ? keep_all : drop;
   const std::string body = llmux::api::build_upstream_body(view, "upstream/model-\"1\"", dropped, add_usage);
-  const json::value value = parse_or_abort(body);
+  const auto parsed = parse_or_abort(body);
+  if (!parsed) return;
+  const json::value& value = *parsed;
   require(value.is_object());
   const json::object& object = value.as_object();
   const json::value* model = object.if_contains("model");
