@@ -10,7 +10,11 @@ packages=(
   libsqlite3-dev libhiredis-dev libpq-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   postgresql nginx-light wrk
+  clang libclang-rt-14-dev
 )
+# clang, libclang-rt-14-dev: the sanitizer and fuzzing build (scripts/sanitize.sh, scripts/fuzz.sh);
+# libclang-rt-14-dev holds clang 14's ASan/UBSan runtimes and libFuzzer (libclang_rt.fuzzer),
+# which -fsanitize=fuzzer links (libfuzzer-14-dev is a standalone copy, not needed).
 # postgresql: the store tests start a throwaway server on loopback (never a system service).
 # nginx-light, wrk: the benchmark (bench/run.sh), which the test run exercises in its smoke mode.
 # Node.js runs the integration and end-to-end tests (official SDK clients from npm).

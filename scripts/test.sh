@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is needed, builds, and runs every test: GoogleTest units, the mock upstream's
 # self-test, integration tests (the real binary against mock upstreams) and end-to-end tests
-# (the official openai / @anthropic-ai/sdk clients from npm). Ends with one line:
+# (the official openai / @anthropic-ai/sdk clients from npm), then the unit and integration suites
+# again under ASan+UBSan and a short run of every fuzz harness (one clang build, build-sanitize/).
+# Ends with one line:
 #   total: N passed, N failed
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -80,6 +82,35 @@ if bash bench/run.sh --smoke --build "$root/build" >"$log_dir/bench.log" 2>&1; t
 else
   failed=$((failed + 1)); echo "benchmark smoke: FAILED"; tail -30 "$log_dir/bench.log"
 fi
+
+# 5. The sanitizer build (clang, ASan+UBSan; build-sanitize/): the unit suite and the integration
+#    suite again, under the sanitizers, counted per test; a sanitizer report fails the run.
+bash scripts/sanitize.sh >"$log_dir/sanitize.log" 2>&1
+sanitize_status=$?
+summary=$(grep '^sanitize: unit' "$log_dir/sanitize.log" | tail -1)
+if [ -z "$summary" ]; then
+  failed=$((failed + 1)); echo "sanitizers: FAILED before running"; tail -30 "$log_dir/sanitize.log"
+else
+  read -r s_unit_passed s_unit_failed s_node_passed s_node_failed s_reports < <(
+    echo "$summary" | grep -oE '[0-9]+' | tr '\n' ' ')
+  passed=$((passed + s_unit_passed + s_node_passed))
+  failed=$((failed + s_unit_failed + s_node_failed + (s_reports > 0 ? 1 : 0)))
+  echo "$summary"
+  [ "$sanitize_status" -ne 0 ] && grep -E '^\[  FAILED  \]|^✖|^=== sanitizer report' "$log_dir/sanitize.log" | head -40
+fi
+
+# 6. The fuzz smoke: every libFuzzer harness (tests/fuzz) from its seed corpus for a few seconds,
+#    in the same build; one pass per harness. Longer runs: scripts/fuzz.sh --seconds 600.
+bash scripts/fuzz.sh --seconds "${LLMUX_FUZZ_SECONDS:-10}" >"$log_dir/fuzz.log" 2>&1
+fuzz_passed=$(grep -c '^fuzz [a-z_]*: passed' "$log_dir/fuzz.log")
+fuzz_failed=$(grep -c '^fuzz [a-z_]*: FAILED' "$log_dir/fuzz.log")
+if ! grep -q '^fuzz: [0-9]* harnesses' "$log_dir/fuzz.log"; then
+  fuzz_failed=$((fuzz_failed + 1)); tail -20 "$log_dir/fuzz.log"
+fi
+grep -A5 '^fuzz [a-z_]*: FAILED' "$log_dir/fuzz.log"
+passed=$((passed + fuzz_passed))
+failed=$((failed + fuzz_failed))
+echo "fuzz smoke: $fuzz_passed passed, $fuzz_failed failed"
 
 echo "total: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -8,6 +8,7 @@
 #include "gateway/call_accounting.hpp"
 #include "gateway/route_report.hpp"
 #include "providers/anthropic/count_tokens.hpp"
+#include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/request_from_anthropic.hpp"
 #include "providers/anthropic_provider.hpp"
 
@@ -27,6 +28,10 @@ std::variant<AnthropicRequest, std::string> read_anthropic_request(std::string_v
   boost::system::error_code ec;
   auto value = boost::json::parse(text, ec);
   if (ec) return std::string("Invalid JSON in request body: ") + ec.message();
+  // The translation would write it back as Infinity or NaN (providers/anthropic/json_helpers.hpp).
+  if (providers::anthropic::has_non_finite_number(value)) {
+    return std::string("Invalid JSON in request body: number out of range");
+  }
   if (!value.is_object()) return std::string("Request body must be a JSON object");
   AnthropicRequest request{std::move(value.as_object()), {}};
   const auto* model = request.body.if_contains("model");

@@ -2,6 +2,7 @@
 
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/error.hpp>
+#include <charconv>
 
 namespace llmux::net {
 
@@ -87,6 +88,13 @@ void RequestParser::on_field_impl(http::field name, text_view name_text, text_vi
   }
   out_.headers.emplace_back(name_text, value);
   if (name == http::field::expect && boost::beast::iequals(value, "100-continue")) expects_continue_ = true;
+  // Beast validated the value before this call (digits only, no conflicting duplicate).
+  if (name == http::field::content_length) {
+    std::uint64_t length = 0;
+    if (std::from_chars(value.data(), value.data() + value.size(), length).ec == std::errc()) {
+      declared_content_length_ = length;
+    }
+  }
 }
 
 void RequestParser::on_header_impl(error_code&) {

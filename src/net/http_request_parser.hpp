@@ -12,6 +12,8 @@
 #include <boost/beast/http/basic_parser.hpp>
 #include <cstddef>
 #include <string_view>
+#include <cstdint>
+#include <optional>
 
 #include "net/http_request.hpp"
 
@@ -48,6 +50,10 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   // The client sent "Expect: 100-continue" and waits for our go-ahead before sending the body.
   bool expects_continue() const { return expects_continue_; }
   int version() const { return version_; }
+  // The Content-Length the client declared, once its field was read. Unlike Beast's
+  // content_length() it may be asked when the header was refused (a length over the body limit
+  // fails before the header is done), so the server can read past the body it will not take.
+  std::optional<std::uint64_t> declared_content_length() const { return declared_content_length_; }
 
  private:
   void on_request_impl(boost::beast::http::verb method, text_view method_text, text_view target, int version,
@@ -74,6 +80,7 @@ class RequestParser final : public boost::beast::http::basic_parser<true> {
   bool expects_continue_ = false;
   bool in_trailer_ = false;  // the fields Beast reports now follow the last chunk
   Refusal refusal_ = Refusal::none;
+  std::optional<std::uint64_t> declared_content_length_;
 };
 
 }  // namespace llmux::net

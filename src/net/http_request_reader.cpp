@@ -135,9 +135,8 @@ asio::awaitable<bool> read_request(const std::shared_ptr<ConnectionState>& state
     // Beast checks a declared Content-Length against the body limit while reading the header.
     if (ec == http::error::body_limit) {
       co_await write_simple_error(state, 413, "Request body too large", "invalid_request_error");
-      co_await linger_close(st, parser.content_length()
-                                    ? std::optional<std::uint64_t>(*parser.content_length())
-                                    : std::nullopt);
+      // Refused before the header is done: Beast's content_length() may not be asked yet.
+      co_await linger_close(st, parser.declared_content_length());
       co_return false;
     }
     // Timed out: the timer closed the socket, and the read failed with operation_aborted.

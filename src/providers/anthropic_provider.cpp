@@ -6,6 +6,7 @@
 #include "api/json_skim.hpp"
 #include "net/upstream_client.hpp"
 #include "net/url.hpp"
+#include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
 #include "providers/anthropic_stream.hpp"
@@ -70,6 +71,8 @@ std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& co
   boost::system::error_code ec;
   auto parsed = boost::json::parse(context.request.body, ec);
   if (ec || !parsed.is_object()) return bad_request("request body is not a JSON object");
+  // The translation would write it back as Infinity or NaN (anthropic/json_helpers.hpp).
+  if (anthropic::has_non_finite_number(parsed)) return bad_request("request body has a number out of range");
   auto translated = anthropic::to_anthropic_request(
       parsed.as_object(), anthropic::translate_options_for(deployment, context.config.litellm.drop_params));
   if (auto* error = std::get_if<anthropic::TranslationError>(&translated)) {

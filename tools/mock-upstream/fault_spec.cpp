@@ -96,8 +96,10 @@ boost::system::result<FaultSpec, std::string> to_fault_spec(const FaultItems& it
   for (const auto& [key, value] : items) {
     if (!spec.canonical.empty()) spec.canonical += ',';
     spec.canonical += value.empty() ? key : key + "=" + value;
+    // A named copy of the binding: clang before 16 cannot capture a structured binding.
+    const std::string& name = key;
     const auto* field =
-        std::find_if(std::begin(kFields), std::end(kFields), [&key](const Field& f) { return f.key == key; });
+        std::find_if(std::begin(kFields), std::end(kFields), [&name](const Field& f) { return f.key == name; });
     if (field == std::end(kFields)) return "unknown fault key '" + key + "'";
     if (!field->set(spec, value)) return "bad value for fault key '" + key + "': '" + value + "'";
   }

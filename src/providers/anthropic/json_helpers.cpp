@@ -5,14 +5,33 @@
 #include <chrono>
 #include <cmath>
 
+#include "text/checked_number.hpp"
+
 namespace llmux::providers::anthropic {
 
 namespace json = boost::json;
 
+bool has_non_finite_number(const json::value& v) {
+  switch (v.kind()) {
+    case json::kind::double_: return !std::isfinite(v.get_double());
+    case json::kind::array:
+      for (const auto& item : v.get_array()) {
+        if (has_non_finite_number(item)) return true;
+      }
+      return false;
+    case json::kind::object:
+      for (const auto& member : v.get_object()) {
+        if (has_non_finite_number(member.value())) return true;
+      }
+      return false;
+    default: return false;
+  }
+}
+
 std::optional<json::value> parse_json(std::string_view text) {
   json::error_code ec;
   json::value v = json::parse(text, ec);
-  if (ec) return std::nullopt;
+  if (ec || has_non_finite_number(v)) return std::nullopt;
   return v;
 }
 
@@ -38,11 +57,8 @@ std::string_view string_member_or(const json::object& o, std::string_view key, s
 
 std::optional<std::int64_t> as_int(const json::value& v) {
   if (v.is_int64()) return v.get_int64();
-  if (v.is_uint64()) return static_cast<std::int64_t>(v.get_uint64());
-  if (v.is_double()) {
-    double d = v.get_double();
-    if (std::isfinite(d) && std::floor(d) == d) return static_cast<std::int64_t>(d);
-  }
+  if (v.is_uint64()) return text::fitting_integer<std::int64_t>(v.get_uint64());
+  if (v.is_double()) return text::exact_integer<std::int64_t>(v.get_double());
   return std::nullopt;
 }
 

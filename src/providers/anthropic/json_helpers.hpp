@@ -13,7 +13,12 @@
 
 namespace llmux::providers::anthropic {
 
+// nullopt when the text is not JSON, or holds a number beyond a double's range (see below).
 std::optional<boost::json::value> parse_json(std::string_view text);
+// Boost.JSON reads a number beyond a double's range (1e309) as infinity, and some (-0e999999) as
+// NaN, then writes them back as `Infinity` / `NaN`, which is not JSON: a document holding one
+// cannot be translated into JSON anyone can read.
+bool has_non_finite_number(const boost::json::value& v);
 
 const boost::json::object* object_member(const boost::json::object& o, std::string_view key);
 const boost::json::array* array_member(const boost::json::object& o, std::string_view key);
