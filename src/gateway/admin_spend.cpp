@@ -16,9 +16,12 @@ namespace {
 constexpr store::Millis kDayMs = 24LL * 3600 * 1000;
 
 // Field names as LiteLLM's /spend/logs returns them (camelCase times, `request_id`, `api_key`).
+// request_id is the id the answer carried in x-litellm-call-id (the client's own when it sent
+// one, as LiteLLM's is), so a client finds its call; llmux_call_id is the row's own, unique id.
 json::object spend_json(const store::SpendRow& row) {
   json::object out;
-  out["request_id"] = row.call_id;
+  out["request_id"] = row.client_call_id.value_or(row.call_id);
+  out["llmux_call_id"] = row.call_id;
   out["api_key"] = row.key_hash;
   out["key_alias"] = optional_json(row.key_alias);
   out["team_id"] = optional_json(row.team_id);
@@ -58,6 +61,7 @@ void read_date_range(const net::InboundRequest& request, store::SpendLogFilter& 
 asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::InboundRequest& request,
                                      net::ResponseWriter& writer) {
   store::SpendLogFilter filter;
+  filter.request_id = query_param(request, "request_id");
   if (auto key = query_param(request, "api_key")) filter.key_hash = tenancy::to_token_hash(*key);
   filter.team_id = query_param(request, "team_id");
   filter.user_id = query_param(request, "user_id");

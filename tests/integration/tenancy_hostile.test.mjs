@@ -1,0 +1,95 @@
+// What a key holder, or a careless admin client, must not be able to do to billing and to the
+// admin API's numbers: a client-chosen x-litellm-call-id cannot erase a charge (every call is its
+// own spend row, keyed by an id the gateway made), and out-of-range, non-finite or malformed admin
+// fields are refused with a 400 naming the field instead of being stored wrapped or as Infinity.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { startLlmux, startMock, simpleMessages, toYaml, waitFor } from '../lib/harness.mjs';
+import { chatAs } from '../lib/tenancy.mjs';
+
+const MASTER = 'sk-master-hostile';
+// 1e-6 per token both ways; the mock answers 3 prompt + 6 completion tokens: 9e-6 a call.
+const metered = { input_cost_per_token: 0.000001, output_cost_per_token: 0.000001 };
+const COST = 0.000009;
+const dbPath = join(mkdtempSync(join(tmpdir(), 'llmux-hostile-')), 'hostile.db');
+let mock;
+let llmux;
+let configYaml;
+
+const start = async () => { llmux = await startLlmux(configYaml, { args: ['--db', dbPath] }); };
+
+before(async () => {
+  mock = await startMock();
+  configYaml = toYaml({
+    model_list: [{
+      // Every answer takes 200 ms, so a burst is all in flight at once.
+      model_name: 'metered',
+      litellm_params: { model: 'openai/metered', api_base: mock.base('delay_ms=200'), api_key: 'sk-upstream' },
+      model_info: metered,
+    }],
+    router_settings: { num_retries: 0 },
+    general_settings: { master_key: MASTER },
+  });
+  await start();
+});
+
+after(async () => {
+  await llmux?.stop();
+  await mock?.stop();
+});
+
+// Status and parsed body, whatever the status.
+async function admin(method, path, body) {
+  const response = await fetch(`${llmux.url}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${MASTER}` },
+    body: body === undefined ? undefined : (typeof body === 'string' ? body : JSON.stringify(body)),
+  });
+  const text = await response.text();
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* asserted through text */ }
+  return { status: response.status, json, text };
+}
+
+test('40 concurrent calls sharing one client x-litellm-call-id are 40 spend rows and 40 charges, also after a restart', async () => {
+  const made = (await admin('POST', '/key/generate', {})).json;
+  const callId = 'abc-123_4.5';  // a sane id: the gateway keeps it
+  const answers = await Promise.all(Array.from({ length: 40 }, async () => {
+    const response = await fetch(`${llmux.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${made.key}`, 'x-litellm-call-id': callId },
+      body: JSON.stringify({ model: 'metered', messages: simpleMessages, max_tokens: 10 }),
+    });
+    await response.text();
+    return response;
+  }));
+  for (const answer of answers) {
+    assert.equal(answer.status, 200);
+    assert.equal(answer.headers.get('x-litellm-call-id'), callId, 'the client\'s id is echoed, as LiteLLM does');
+  }
+
+  await llmux.stop('SIGTERM');  // a graceful stop flushes the spend writer
+  await start();
+  const logs = await admin('GET', `/spend/logs?api_key=${made.token}`);
+  assert.equal(logs.status, 200, logs.text);
+  assert.equal(logs.json.length, 40, 'one spend row per call');
+  for (const row of logs.json) assert.equal(row.request_id, callId);
+  assert.equal(new Set(logs.json.map((row) => row.llmux_call_id)).size, 40, 'each row has its own gateway id');
+  const byClientId = await admin('GET', `/spend/logs?request_id=${callId}`);
+  assert.equal(byClientId.json.length, 40, '/spend/logs?request_id= finds the rows by the client\'s id');
+  const own = logs.json[0].llmux_call_id;
+  assert.deepEqual((await admin('GET', `/spend/logs?request_id=${own}`)).json.map((row) => row.llmux_call_id), [own]);
+
+  const info = await admin('GET', `/key/info?key=${made.token}`);
+  assert.ok(Math.abs(info.json.info.spend - 40 * COST) < 1e-12, `spend ${info.json.info.spend} is 40 calls' cost`);
+  // The budget holds after the restart: what was spent is what was charged.
+  await admin('POST', '/key/update', { key: made.token, max_budget: 20 * COST });
+  const refused = await chatAs(llmux.url, made.key, { model: 'metered', messages: simpleMessages, max_tokens: 10 });
+  assert.equal(refused.status, 400);
+  assert.equal(refused.json.error.type, 'budget_exceeded');
+});
