@@ -5,6 +5,7 @@
 #include "gateway/admin_spend_report.hpp"
 #include "gateway/admin_support.hpp"
 #include "tenancy/key_material.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::gateway::admin {
 
@@ -31,7 +32,7 @@ json::object spend_json(const store::SpendRow& row) {
   out["model"] = row.model;
   out["prompt_tokens"] = row.prompt_tokens;
   out["completion_tokens"] = row.completion_tokens;
-  out["total_tokens"] = row.prompt_tokens + row.completion_tokens;
+  out["total_tokens"] = text::saturating_add(row.prompt_tokens, row.completion_tokens);  // upstream-reported
   out["cached_tokens"] = row.cached_tokens;
   out["spend"] = row.cost;
   out["request_duration_ms"] = row.latency_ms;
@@ -46,7 +47,7 @@ std::optional<store::Millis> date_param(const net::InboundRequest& request, std:
   auto text = query_param(request, name);
   if (!text) return std::nullopt;
   auto ms = parse_iso_date(*text);
-  if (!ms) throw FieldError{std::string(name) + " must be a date (YYYY-MM-DD)"};
+  if (!ms) throw FieldError{std::string(name) + " must be a date (YYYY-MM-DD)", std::string(name)};
   return ms;
 }
 
@@ -115,7 +116,7 @@ asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::Inbou
                                        net::ResponseWriter& writer) {
   const std::string group_by = query_param(request, "group_by").value_or("team");
   auto shape = spend_report_shape(group_by);
-  if (!shape) throw FieldError{"group_by must be one of team, api_key, model"};
+  if (!shape) throw FieldError{"group_by must be one of team, api_key, model", "group_by"};
   store::SpendLogFilter filter;
   read_date_range(request, filter);
   // As LiteLLM: naming one key or one internal user gives that key's (or user's keys') breakdown.

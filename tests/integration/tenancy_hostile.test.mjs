@@ -93,3 +93,71 @@ test('40 concurrent calls sharing one client x-litellm-call-id are 40 spend rows
   assert.equal(refused.status, 400);
   assert.equal(refused.json.error.type, 'budget_exceeded');
 });
+
+// A 400 in LiteLLM's (OpenAI's) error shape, naming the field both in its message and in param.
+function assertFieldRefused(answer, field, what) {
+  assert.equal(answer.status, 400, `${what}: ${answer.text}`);
+  assert.equal(answer.json.error.type, 'bad_request_error', what);
+  assert.equal(answer.json.error.param, field, what);
+  assert.match(answer.json.error.message, new RegExp(field), what);
+  assert.equal(answer.json.error.code, '400', what);
+}
+
+// Every route that reads limits, with the body fields it needs besides the hostile one.
+const limitRoutes = [
+  ['POST', '/key/generate', async () => ({})],
+  ['POST', '/key/update', async () => ({ key: (await admin('POST', '/key/generate', {})).json.token })],
+  ['POST', '/team/new', async () => ({})],
+  ['POST', '/team/update', async () => ({ team_id: (await admin('POST', '/team/new', {})).json.team_id })],
+  ['POST', '/user/new', async () => ({})],
+  ['POST', '/user/update', async () => ({ user_id: (await admin('POST', '/user/new', {})).json.user_id })],
+];
+
+// Raw JSON text: 1e400 and 2^64-1 must reach the gateway as written, not as JS numbers.
+const hostileLimits = [
+  ['max_budget', '-1'],
+  ['max_budget', '1e400'],
+  ['rpm_limit', '-5'],
+  ['tpm_limit', '18446744073709551615'],
+  ['max_parallel_requests', '1e300'],
+  ['max_parallel_requests', '-1'],
+  ['budget_duration', '"-1d"'],
+  ['budget_duration', '"99999999999999d"'],
+];
+
+test('negative, wrapped, huge and non-finite limits are refused with a 400 naming the field on every route', async () => {
+  for (const [method, path, needs] of limitRoutes) {
+    for (const [field, raw] of hostileLimits) {
+      const base = JSON.stringify(await needs());
+      const body = `${base.slice(0, -1)}${base.length > 2 ? ',' : ''}"${field}":${raw}}`;
+      assertFieldRefused(await admin(method, path, body), field, `${path} ${field}=${raw}`);
+    }
+  }
+  const key = (await admin('POST', '/key/generate', {})).json.token;
+  assertFieldRefused(await admin('POST', '/key/update', `{"key":"${key}","spend":-3}`), 'spend', 'negative spend');
+  assertFieldRefused(await admin('POST', '/key/generate', '{"duration":"99999999999999d"}'), 'duration', 'duration');
+  // Zero stays a valid limit, and what was refused was not stored.
+  const zero = await admin('POST', '/key/generate', { max_budget: 0, rpm_limit: 0 });
+  assert.equal(zero.status, 200, zero.text);
+  const info = await admin('GET', `/key/info?key=${key}`);
+  assert.equal(info.json.info.spend, 0);
+});
+
+test('metadata holding a non-finite number is refused; answers are always JSON', async () => {
+  assertFieldRefused(await admin('POST', '/key/generate', '{"metadata":{"a":[1,{"b":1e400}]}}'), 'metadata', 'nested 1e400');
+  assertFieldRefused(await admin('POST', '/team/new', '{"metadata":"{not json"}'), 'metadata', 'metadata text');
+  const kept = await admin('POST', '/key/generate', { metadata: { a: [1, { b: 2.5 }] } });
+  assert.equal(kept.status, 200, kept.text);
+  assert.deepEqual((await admin('GET', `/key/info?key=${kept.json.token}`)).json.info.metadata, { a: [1, { b: 2.5 }] });
+});
+
+test('/key/list refuses a page whose offset would overflow instead of wrapping it into another page', async () => {
+  // (page - 1) * size = 18446744073709560000 wraps to 8384 in 64 bits: a page that looks valid.
+  assertFieldRefused(await admin('GET', '/key/list?page=1844674407370957&size=10000'), 'page', 'wrapping page');
+  assertFieldRefused(await admin('GET', '/key/list?page=922337203685477580&size=10000'), 'page', 'huge page');
+  assertFieldRefused(await admin('GET', '/key/list?page=99999999999999999999'), 'page', 'page past int64');
+  assertFieldRefused(await admin('GET', '/key/list?size=12abc'), 'size', 'trailing text');
+  const listed = await admin('GET', '/key/list?page=1&size=2');
+  assert.equal(listed.status, 200, listed.text);
+  assert.equal(listed.json.current_page, 1);
+});
