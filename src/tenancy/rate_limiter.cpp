@@ -201,7 +201,7 @@ RateLimitUsage RateLimiter::usage(const EntityId& entity, Timestamp now) {
     u.in_flight = w->in_flight;
     if (w->window_id != 0 && now < w->window_start + options_.window) {
       u.requests = w->requests;
-      u.tokens = w->tokens_used + w->tokens_reserved;
+      u.tokens = text::saturating_add(w->tokens_used, w->tokens_reserved);
       u.window_resets_at = w->window_start + options_.window;
     }
     return u;
