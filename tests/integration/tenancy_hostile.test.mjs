@@ -11,6 +11,7 @@ import { join } from 'node:path';
 
 import { startLlmux, startMock, simpleMessages, toYaml, waitFor } from '../lib/harness.mjs';
 import { chatAs } from '../lib/tenancy.mjs';
+import { startScriptedUpstream } from '../lib/scripted_upstream.mjs';
 
 const MASTER = 'sk-master-hostile';
 // 1e-6 per token both ways; the mock answers 3 prompt + 6 completion tokens: 9e-6 a call.
@@ -23,10 +24,24 @@ let configYaml;
 
 const start = async () => { llmux = await startLlmux(configYaml, { args: ['--db', dbPath] }); };
 
+// An upstream reporting token counts near INT64_MAX (as JSON text 9223372036854775000).
+const HUGE = 9223372036854775000;
+const hugeUsage = () => ({
+  json: {
+    id: 'chatcmpl-huge', object: 'chat.completion', created: 1, model: 'huge',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }],
+    usage: { prompt_tokens: HUGE, completion_tokens: HUGE, total_tokens: HUGE },
+  },
+});
+
 before(async () => {
   mock = await startMock();
+  const huge = await startScriptedUpstream(hugeUsage);
   configYaml = toYaml({
     model_list: [{
+      model_name: 'huge-usage',
+      litellm_params: { model: 'openai/huge', api_base: `${huge.url}/v1`, api_key: 'sk-upstream' },
+    }, {
       // Every answer takes 200 ms, so a burst is all in flight at once.
       model_name: 'metered',
       litellm_params: { model: 'openai/metered', api_base: mock.base('delay_ms=200'), api_key: 'sk-upstream' },
@@ -160,4 +175,17 @@ test('/key/list refuses a page whose offset would overflow instead of wrapping i
   const listed = await admin('GET', '/key/list?page=1&size=2');
   assert.equal(listed.status, 200, listed.text);
   assert.equal(listed.json.current_page, 1);
+});
+
+test('/spend/logs sums an upstream\'s huge token counts without wrapping negative', async () => {
+  const made = (await admin('POST', '/key/generate', {})).json;
+  const answer = await chatAs(llmux.url, made.key, { model: 'huge-usage', messages: simpleMessages });
+  assert.equal(answer.status, 200);
+  const logs = await waitFor(async () => {
+    const rows = (await admin('GET', `/spend/logs?api_key=${made.token}`)).json;
+    return rows.length === 1 ? rows : null;
+  });
+  assert.ok(logs, 'the call is logged');
+  assert.equal(logs[0].prompt_tokens, HUGE);
+  assert.ok(logs[0].total_tokens >= HUGE, `total_tokens ${logs[0].total_tokens} saturates, never wraps`);
 });
