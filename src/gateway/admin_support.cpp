@@ -235,14 +235,15 @@ store::Millis millis_after(store::Millis now, std::int64_t seconds, std::string_
   return *at;
 }
 
-// The limit fields /key/generate and /key/update share, as a patch (only those present).
+// The limit fields keys, teams and users share, as a patch (only those present). The one place
+// they are read: budgets are finite and not negative, limits whole, not negative and within int64,
+// durations LiteLLM's text within ~292 years; anything else is a 400 naming the field.
 store::LimitsPatch limits_patch(const json::object& body, store::Millis now) {
   store::LimitsPatch patch;
   if (has_field(body, "max_budget")) patch.max_budget = amount_field(body, "max_budget");
   if (has_field(body, "budget_duration")) {
     auto text = string_field(body, "budget_duration");
     patch.budget_duration_s = text ? seconds_of(*text, now, "budget_duration") : std::nullopt;
-    if (*patch.budget_duration_s) millis_after(now, **patch.budget_duration_s, "budget_duration");
   }
   if (has_field(body, "rpm_limit")) patch.rpm_limit = count_field(body, "rpm_limit");
   if (has_field(body, "tpm_limit")) patch.tpm_limit = count_field(body, "tpm_limit");
