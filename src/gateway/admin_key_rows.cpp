@@ -17,7 +17,7 @@ store::KeyRow key_row_for(const std::string& raw_key) {
 std::optional<store::Millis> expiry_from(const json::object& body, store::Millis now) {
   auto duration = string_field(body, "duration");
   if (!duration) return std::nullopt;
-  return now + *seconds_of(*duration, now) * 1000;
+  return millis_after(now, *seconds_of(*duration, now, "duration"), "duration");
 }
 
 store::KeyRow new_key_row(const json::object& body, const std::string& raw_key, store::Millis now) {
@@ -49,7 +49,7 @@ store::KeyPatch key_patch(const json::object& body, store::Millis now) {
   if (has_field(body, "team_id")) patch.team_id = string_field(body, "team_id");
   if (has_field(body, "user_id")) patch.user_id = string_field(body, "user_id");
   if (auto blocked = bool_field(body, "blocked")) patch.blocked = *blocked;
-  if (auto spend = number_field(body, "spend")) patch.spend = *spend;
+  if (auto spend = amount_field(body, "spend")) patch.spend = *spend;
   return patch;
 }
 

@@ -1,10 +1,13 @@
 #include "gateway/admin_keys.hpp"
 
+#include <charconv>
+
 #include "gateway/admin_entity.hpp"
 #include "gateway/admin_key_rows.hpp"
 #include "gateway/admin_support.hpp"
 #include "tenancy/key_material.hpp"
 #include "tenancy/store_mapping.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::gateway::admin {
 
@@ -74,21 +77,30 @@ asio::awaitable<void> info(TenantServices& tenants, const std::string& hash, net
   co_await send_json(writer, 200, body);
 }
 
+// A query parameter that must be a whole int64 ("12", not "12abc" nor 2^63).
+std::int64_t query_integer(std::string_view text, std::string_view name) {
+  std::int64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty())
+    throw FieldError{"page and size must be integers", std::string(name)};
+  return value;
+}
+
 asio::awaitable<void> list(TenantServices& tenants, const net::InboundRequest& request,
                            net::ResponseWriter& writer) {
   store::KeyFilter filter;
   filter.team_id = query_param(request, "team_id");
   filter.user_id = query_param(request, "user_id");
   filter.key_alias = query_param(request, "key_alias");
+  // As before: a page below 1 is page 1 and a size is held within [1, 10000]. A page so far out
+  // that its offset does not fit is refused rather than wrapped into some other page.
   std::int64_t page = 1, size = 10;
-  try {
-    if (auto text = query_param(request, "page")) page = std::max<std::int64_t>(1, std::stoll(*text));
-    if (auto text = query_param(request, "size"))
-      size = std::clamp<std::int64_t>(std::stoll(*text), 1, 10000);
-  } catch (const std::exception&) {
-    throw FieldError{"page and size must be integers"};
-  }
-  filter.offset = (page - 1) * size;
+  if (auto text = query_param(request, "page")) page = std::max<std::int64_t>(1, query_integer(*text, "page"));
+  if (auto text = query_param(request, "size"))
+    size = std::clamp<std::int64_t>(query_integer(*text, "size"), 1, 10000);
+  const auto offset = text::checked_mul<std::int64_t>(page - 1, size);
+  if (!offset) throw FieldError{"page is out of range for this size", "page"};
+  filter.offset = *offset;
   filter.limit = size;
   using Listed = store::Result<store::Page<store::KeyRow>>;
   auto listed_job = [filter](store::Store& store) { return store.list_keys(filter); };

@@ -35,7 +35,7 @@ asio::awaitable<void> run_admin(const SharedState& shared, api::Route route, boo
     co_await admin::send_error(writer, 400, "The request body must be a JSON object.", "bad_request_error");
     co_return;
   }
-  std::optional<std::string> bad_field;
+  std::optional<admin::FieldError> bad_field;
   try {
     if (route == api::Route::spend_logs) {
       co_await admin::run_spend_logs(*shared.tenants, request, writer);
@@ -49,9 +49,12 @@ asio::awaitable<void> run_admin(const SharedState& shared, api::Route route, boo
       co_await admin::run_key_route(*shared.tenants, route, request, *body, writer);
     }
   } catch (const admin::FieldError& error) {
-    bad_field = error.message;
+    bad_field = error;
   }
-  if (bad_field) co_await admin::send_error(writer, 400, *bad_field, "bad_request_error");
+  if (bad_field) {
+    const auto param = bad_field->param.empty() ? std::nullopt : std::optional<std::string_view>(bad_field->param);
+    co_await admin::send_error(writer, 400, bad_field->message, "bad_request_error", param);
+  }
 }
 
 }  // namespace llmux::gateway

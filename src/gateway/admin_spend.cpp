@@ -5,6 +5,7 @@
 #include "gateway/admin_spend_report.hpp"
 #include "gateway/admin_support.hpp"
 #include "tenancy/key_material.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::gateway::admin {
 
@@ -16,9 +17,12 @@ namespace {
 constexpr store::Millis kDayMs = 24LL * 3600 * 1000;
 
 // Field names as LiteLLM's /spend/logs returns them (camelCase times, `request_id`, `api_key`).
+// request_id is the id the answer carried in x-litellm-call-id (the client's own when it sent
+// one, as LiteLLM's is), so a client finds its call; llmux_call_id is the row's own, unique id.
 json::object spend_json(const store::SpendRow& row) {
   json::object out;
-  out["request_id"] = row.call_id;
+  out["request_id"] = row.client_call_id.value_or(row.call_id);
+  out["llmux_call_id"] = row.call_id;
   out["api_key"] = row.key_hash;
   out["key_alias"] = optional_json(row.key_alias);
   out["team_id"] = optional_json(row.team_id);
@@ -28,7 +32,7 @@ json::object spend_json(const store::SpendRow& row) {
   out["model"] = row.model;
   out["prompt_tokens"] = row.prompt_tokens;
   out["completion_tokens"] = row.completion_tokens;
-  out["total_tokens"] = row.prompt_tokens + row.completion_tokens;
+  out["total_tokens"] = text::saturating_add(row.prompt_tokens, row.completion_tokens);  // upstream-reported
   out["cached_tokens"] = row.cached_tokens;
   out["spend"] = row.cost;
   out["request_duration_ms"] = row.latency_ms;
@@ -43,7 +47,7 @@ std::optional<store::Millis> date_param(const net::InboundRequest& request, std:
   auto text = query_param(request, name);
   if (!text) return std::nullopt;
   auto ms = parse_iso_date(*text);
-  if (!ms) throw FieldError{std::string(name) + " must be a date (YYYY-MM-DD)"};
+  if (!ms) throw FieldError{std::string(name) + " must be a date (YYYY-MM-DD)", std::string(name)};
   return ms;
 }
 
@@ -58,6 +62,7 @@ void read_date_range(const net::InboundRequest& request, store::SpendLogFilter& 
 asio::awaitable<void> run_spend_logs(TenantServices& tenants, const net::InboundRequest& request,
                                      net::ResponseWriter& writer) {
   store::SpendLogFilter filter;
+  filter.request_id = query_param(request, "request_id");
   if (auto key = query_param(request, "api_key")) filter.key_hash = tenancy::to_token_hash(*key);
   filter.team_id = query_param(request, "team_id");
   filter.user_id = query_param(request, "user_id");
@@ -111,7 +116,7 @@ asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::Inbou
                                        net::ResponseWriter& writer) {
   const std::string group_by = query_param(request, "group_by").value_or("team");
   auto shape = spend_report_shape(group_by);
-  if (!shape) throw FieldError{"group_by must be one of team, api_key, model"};
+  if (!shape) throw FieldError{"group_by must be one of team, api_key, model", "group_by"};
   store::SpendLogFilter filter;
   read_date_range(request, filter);
   // As LiteLLM: naming one key or one internal user gives that key's (or user's keys') breakdown.

@@ -4,6 +4,8 @@
 #include <ctime>
 #include <vector>
 
+#include "text/checked_number.hpp"
+
 namespace llmux::gateway::admin {
 
 namespace json = boost::json;
@@ -59,8 +61,9 @@ SpendReportBuilder::SpendReportBuilder(SpendReportShape shape, std::map<std::str
 
 void SpendReportBuilder::Usage::add(const store::SpendRow& row) {
   spend += row.cost;
-  prompt_tokens += row.prompt_tokens;
-  completion_tokens += row.completion_tokens;
+  // Token counts are the upstreams' word: a report sums them without wrapping.
+  prompt_tokens = text::saturating_add(prompt_tokens, row.prompt_tokens);
+  completion_tokens = text::saturating_add(completion_tokens, row.completion_tokens);
 }
 
 void SpendReportBuilder::add(const store::SpendRow& row) {
@@ -103,7 +106,7 @@ json::array SpendReportBuilder::day_groups_json() const {
       detail["model"] = model;
       detail["api_key"] = api_key;
       detail["spend"] = usage.spend;
-      detail["total_tokens"] = usage.prompt_tokens + usage.completion_tokens;
+      detail["total_tokens"] = text::saturating_add(usage.prompt_tokens, usage.completion_tokens);
       groups.back().spend += usage.spend;
       groups.back().details.emplace_back(usage.spend, std::move(detail));
     }

@@ -4,12 +4,14 @@
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <ctime>
 #include <random>
 
 #include "api/error_body.hpp"
 #include "observe/log.hpp"
+#include "text/checked_number.hpp"
 #include "tenancy/duration.hpp"
 #include "tenancy/store_mapping.hpp"
 
@@ -42,7 +44,31 @@ const json::value* field(const json::object& body, std::string_view name) {
 }
 
 [[noreturn]] void wrong_type(std::string_view name, std::string_view expected) {
-  throw FieldError{std::string(name) + " must be " + std::string(expected)};
+  throw FieldError{std::string(name) + " must be " + std::string(expected), std::string(name)};
+}
+
+// Any number in `value` (arrays and objects searched) that is infinite or NaN.
+bool holds_non_finite(const json::value& value) {
+  if (value.is_double()) return !std::isfinite(value.get_double());
+  if (value.is_array()) {
+    for (const json::value& item : value.get_array())
+      if (holds_non_finite(item)) return true;
+  }
+  if (value.is_object()) {
+    for (const auto& member : value.get_object())
+      if (holds_non_finite(member.value())) return true;
+  }
+  return false;
+}
+
+void null_non_finite(json::value& value) {
+  if (value.is_double() && !std::isfinite(value.get_double())) value = nullptr;
+  if (value.is_array()) {
+    for (json::value& item : value.get_array()) null_non_finite(item);
+  }
+  if (value.is_object()) {
+    for (auto& member : value.get_object()) null_non_finite(member.value());
+  }
 }
 
 }  // namespace
@@ -84,21 +110,47 @@ std::optional<std::map<std::string, std::string>> string_map_field(const json::o
 std::optional<double> number_field(const json::object& body, std::string_view name) {
   const json::value* value = field(body, name);
   if (!value) return std::nullopt;
-  if (value->is_double()) return value->as_double();
+  if (value->is_double()) {
+    if (!std::isfinite(value->as_double())) wrong_type(name, "a finite number");
+    return value->as_double();
+  }
   if (value->is_int64()) return static_cast<double>(value->as_int64());
   if (value->is_uint64()) return static_cast<double>(value->as_uint64());
   wrong_type(name, "a number");
 }
 
+namespace {
+
+// A JSON number as the int64 it is exactly; nothing for fractions, non-numbers and what does not fit.
+std::optional<std::int64_t> exact_int64(const json::value& value) {
+  if (value.is_int64()) return value.get_int64();
+  if (value.is_uint64()) return text::fitting_integer<std::int64_t>(value.get_uint64());
+  if (value.is_double()) return text::exact_integer<std::int64_t>(value.get_double());
+  return std::nullopt;
+}
+
+}  // namespace
+
 std::optional<std::int64_t> integer_field(const json::object& body, std::string_view name) {
   const json::value* value = field(body, name);
   if (!value) return std::nullopt;
-  if (value->is_int64()) return value->as_int64();
-  if (value->is_uint64()) return static_cast<std::int64_t>(value->as_uint64());
-  if (value->is_double() &&
-      value->as_double() == static_cast<double>(static_cast<std::int64_t>(value->as_double())))
-    return static_cast<std::int64_t>(value->as_double());
-  wrong_type(name, "an integer");
+  auto exact = exact_int64(*value);
+  if (!exact) wrong_type(name, "an integer between -9223372036854775808 and 9223372036854775807");
+  return exact;
+}
+
+std::optional<double> amount_field(const json::object& body, std::string_view name) {
+  auto amount = number_field(body, name);
+  if (amount && *amount < 0) wrong_type(name, "a number not below 0");
+  return amount;
+}
+
+std::optional<std::int64_t> count_field(const json::object& body, std::string_view name) {
+  const json::value* value = field(body, name);
+  if (!value) return std::nullopt;
+  auto count = exact_int64(*value);
+  if (!count || *count < 0) wrong_type(name, "an integer from 0 to 9223372036854775807");
+  return count;
 }
 
 std::optional<bool> bool_field(const json::object& body, std::string_view name) {
@@ -133,7 +185,10 @@ json::object string_map_json(const std::map<std::string, std::string>& items) {
 json::value metadata_json(const std::string& text) {
   boost::system::error_code ec;
   json::value value = json::parse(text, ec);
-  return ec ? json::value(json::object{}) : value;
+  if (!ec) return value;
+  LLMUX_WARN("admin: a stored metadata column is not JSON (" + std::to_string(text.size()) +
+             " bytes); answered as {}");
+  return json::object{};
 }
 
 store::Millis now_millis() {
@@ -166,32 +221,52 @@ std::optional<store::Millis> parse_iso_date(std::string_view text) {
   return static_cast<store::Millis>(timegm(&tm)) * 1000;
 }
 
-std::optional<std::int64_t> seconds_of(const std::string& text, store::Millis now) {
+std::optional<std::int64_t> seconds_of(const std::string& text, store::Millis now, std::string_view field) {
   auto parsed = tenancy::duration_in_seconds(text, tenancy::from_millis(now));
-  if (auto* error = std::get_if<tenancy::DurationError>(&parsed)) throw FieldError{error->message};
+  if (auto* error = std::get_if<tenancy::DurationError>(&parsed))
+    throw FieldError{std::string(field) + ": " + error->message, std::string(field)};
   return std::get<std::chrono::seconds>(parsed).count();
 }
 
-// The limit fields /key/generate and /key/update share, as a patch (only those present).
+store::Millis millis_after(store::Millis now, std::int64_t seconds, std::string_view field) {
+  const auto ms = text::checked_mul<std::int64_t>(seconds, 1000);
+  const auto at = ms ? text::checked_add<std::int64_t>(now, *ms) : std::nullopt;
+  if (!at) throw FieldError{std::string(field) + " is too long", std::string(field)};
+  return *at;
+}
+
+// The limit fields keys, teams and users share, as a patch (only those present). The one place
+// they are read: budgets are finite and not negative, limits whole, not negative and within int64,
+// durations LiteLLM's text within ~292 years; anything else is a 400 naming the field.
 store::LimitsPatch limits_patch(const json::object& body, store::Millis now) {
   store::LimitsPatch patch;
-  if (has_field(body, "max_budget")) patch.max_budget = number_field(body, "max_budget");
+  if (has_field(body, "max_budget")) patch.max_budget = amount_field(body, "max_budget");
   if (has_field(body, "budget_duration")) {
     auto text = string_field(body, "budget_duration");
-    patch.budget_duration_s = text ? seconds_of(*text, now) : std::nullopt;
+    patch.budget_duration_s = text ? seconds_of(*text, now, "budget_duration") : std::nullopt;
   }
-  if (has_field(body, "rpm_limit")) patch.rpm_limit = integer_field(body, "rpm_limit");
-  if (has_field(body, "tpm_limit")) patch.tpm_limit = integer_field(body, "tpm_limit");
+  if (has_field(body, "rpm_limit")) patch.rpm_limit = count_field(body, "rpm_limit");
+  if (has_field(body, "tpm_limit")) patch.tpm_limit = count_field(body, "tpm_limit");
   if (has_field(body, "max_parallel_requests"))
-    patch.max_parallel_requests = integer_field(body, "max_parallel_requests");
+    patch.max_parallel_requests = count_field(body, "max_parallel_requests");
   return patch;
 }
 
 std::string metadata_text(const json::object& body) {
   const json::value* metadata = body.if_contains("metadata");
   if (!metadata || metadata->is_null()) return "{}";
-  if (!metadata->is_object()) throw FieldError{"metadata must be an object"};
+  if (!metadata->is_object()) throw FieldError{"metadata must be an object", "metadata"};
+  // Serialised, an infinity is the bare word Infinity: text no JSON reader takes back.
+  if (holds_non_finite(*metadata)) throw FieldError{"metadata must hold only finite numbers", "metadata"};
   return json::serialize(*metadata);
+}
+
+std::string answer_text(const json::value& body) {
+  if (!holds_non_finite(body)) return json::serialize(body);
+  LLMUX_WARN("admin: a non-finite number in an answer (a stored row?) is written as null");
+  json::value copy = body;
+  null_non_finite(copy);
+  return json::serialize(copy);
 }
 
 store::Limits limits_from(const LimitsPatch& patch) {
@@ -216,13 +291,13 @@ void limits_json(const store::Limits& limits, json::object& out) {
 
 std::optional<store::Millis> budget_reset_at(const store::Limits& limits, store::Millis now) {
   if (!limits.budget_duration_s) return std::nullopt;
-  return now + *limits.budget_duration_s * 1000;
+  return millis_after(now, *limits.budget_duration_s, "budget_duration");
 }
 
 store::Change<std::optional<store::Millis>> budget_reset_change(const LimitsPatch& patch, store::Millis now) {
   if (!patch.budget_duration_s) return std::nullopt;
   const auto& seconds = *patch.budget_duration_s;
-  return seconds ? std::optional<store::Millis>(now + *seconds * 1000) : std::nullopt;
+  return seconds ? std::optional<store::Millis>(millis_after(now, *seconds, "budget_duration")) : std::nullopt;
 }
 
 std::string new_uuid4() {
@@ -237,7 +312,7 @@ std::string new_uuid4() {
 }
 
 boost::asio::awaitable<void> send_json(net::ResponseWriter& writer, int status, const json::value& body) {
-  co_await writer.send(status, {}, "application/json", json::serialize(body));
+  co_await writer.send(status, {}, "application/json", answer_text(body));
 }
 
 int status_for(const store::StoreError& error) {

@@ -10,12 +10,12 @@
 namespace llmux::gateway {
 
 CallAccounting::CallAccounting(TenantServices& tenants, const TenantCaller* caller,
-                               std::optional<TenantAdmission> admission, std::string call_id,
+                               std::optional<TenantAdmission> admission, CallIds call_ids,
                                std::string model_group)
     : tenants_(tenants),
       caller_(caller),
       admission_(std::move(admission)),
-      call_id_(std::move(call_id)),
+      call_ids_(std::move(call_ids)),
       model_group_(std::move(model_group)),
       started_(tenancy::Clock::now()) {}
 
@@ -48,9 +48,10 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   if (caller_ && admission_)
     settle_call(tenants_, *caller_, *admission_, outcome.usage, cost, outcome.success, now);
 
-  // finished_ is set: this is the last use of the call's id and group, so the row takes them.
+  // finished_ is set: this is the last use of the call's ids and group, so the row takes them.
   store::SpendRow row;
-  row.call_id = std::move(call_id_);
+  row.call_id = std::move(call_ids_.own);
+  if (!call_ids_.client.empty()) row.client_call_id = std::move(call_ids_.client);
   if (caller_) {
     const auto& key = *caller_->key;
     row.key_hash = key.token_hash;
@@ -153,7 +154,7 @@ std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const
 void attach_accounting(const SharedState& shared, const TenantCaller* caller, TenantGate& gate,
                        CallRequest& call, std::optional<CallAccounting>& holder) {
   if (!shared.tenants) return;
-  holder.emplace(*shared.tenants, caller, std::move(gate.admission), call.call_id, call.group);
+  holder.emplace(*shared.tenants, caller, std::move(gate.admission), call.ids, call.group);
   call.extra_headers = holder->limit_headers();
   call.on_finished = [&holder](const CallOutcome& outcome) { return holder->finish(outcome); };
 }

@@ -19,7 +19,7 @@ class CallAccounting {
  public:
   // `caller`/`admission` are absent for master-key (or auth-off) calls: those are logged with no key.
   CallAccounting(TenantServices& tenants, const TenantCaller* caller,
-                 std::optional<TenantAdmission> admission, std::string call_id, std::string model_group);
+                 std::optional<TenantAdmission> admission, CallIds call_ids, std::string model_group);
   ~CallAccounting();
   CallAccounting(const CallAccounting&) = delete;
   CallAccounting& operator=(const CallAccounting&) = delete;
@@ -33,7 +33,7 @@ class CallAccounting {
   TenantServices& tenants_;
   const TenantCaller* caller_;
   std::optional<TenantAdmission> admission_;
-  std::string call_id_;
+  CallIds call_ids_;
   std::string model_group_;
   tenancy::Timestamp started_;
   bool finished_ = false;
@@ -70,7 +70,7 @@ std::int64_t estimated_prompt_tokens(const api::RequestView& view);
 std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const TenantCaller* caller,
                                                 CallRequest& call, std::string_view model);
 
-// Sets call.on_finished / call.extra_headers (call.call_id and call.group must be set). `holder`
+// Sets call.on_finished / call.extra_headers (call.ids and call.group must be set). `holder`
 // must outlive execute_call. Without a store, nothing is accounted.
 void attach_accounting(const SharedState& shared, const TenantCaller* caller, TenantGate& gate,
                        CallRequest& call, std::optional<CallAccounting>& holder);

@@ -184,7 +184,7 @@ AttemptOutcome adapt_whole(const ClientWire& wire, providers::FullResponse respo
 
 asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                  const config::Deployment& deployment, providers::FullResponse& response) {
-  net::HeaderList headers = route_headers(call.call_id, plan, &deployment, call.timing);
+  net::HeaderList headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
   headers.append(response.upstream_headers);
   append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
   co_await writer.send(response.status, headers, response.content_type, response.body);
@@ -195,8 +195,8 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
                                       const std::optional<AttemptFailure>& last_failure) {
   const AttemptFailure last = last_failure.value_or(
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
-  LLMUX_INFO("call " + call.call_id + " failed: " + describe_route(plan));
-  net::HeaderList failure_headers = route_headers(call.call_id, plan, nullptr, call.timing);
+  LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
+  net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
   append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
   co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
 }
@@ -225,11 +225,12 @@ router::RequestOverrides overrides_with_filter(const api::RequestView& view, con
 
 }  // namespace
 
-std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng) {
+CallIds call_ids_for(const net::InboundRequest& request, std::mt19937_64& rng) {
+  CallIds ids;
   const std::string_view given = request.header("x-litellm-call-id");
   const bool usable = !given.empty() && given.size() <= 128 &&
                       given.find_first_not_of("abcdefABCDEF0123456789-_.") == std::string_view::npos;
-  if (usable) return std::string(given);
+  if (usable) ids.client = std::string(given);
   // A version 4 UUID: "xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx", y in 8..b.
   const std::uint64_t high = rng(), low = rng();
   std::string text(36, '-');
@@ -239,7 +240,8 @@ std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng
   put_hex(text.data() + 15, high & 0x0fff, 3);
   put_hex(text.data() + 19, ((low >> 48) & 0x3fff) | 0x8000, 4);
   put_hex(text.data() + 24, low & 0xffffffffffffULL, 12);
-  return text;
+  ids.own = std::move(text);
+  return ids;
 }
 
 // Every local here lives as long as the call, a stream's included: what only one path needs
@@ -294,7 +296,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
 
     if (auto* failure = std::get_if<AttemptFailure>(&outcome)) {
       call.timing.upstream += Clock::now() - attempt_started;
-      LLMUX_DEBUG("call " + call.call_id + ": " + deployment.model_name + " [" + deployment.litellm_model +
+      LLMUX_DEBUG("call " + call.ids.own + ": " + deployment.model_name + " [" + deployment.litellm_model +
                   "] failed: " + std::string(router::to_string(failure->kind)) + " " + failure->message);
       plan.report_failure(to_router_failure(*failure), Clock::now());
       last_failure = std::move(*failure);
@@ -317,7 +319,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     }
     plan.report_success(Clock::now());
     writer.on_disconnect([raw_stream] { raw_stream->cancel(); });
-    net::HeaderList stream_headers = route_headers(call.call_id, plan, &deployment, call.timing);
+    net::HeaderList stream_headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
     stream_headers.append(call.extra_headers);
     const StreamEnd end =

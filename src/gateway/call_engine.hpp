@@ -43,8 +43,20 @@ struct CallOutcome {
   bool success = false;
 };
 
+// A call's two ids. `own` is always a new version-4 UUID the gateway made: it keys the call's
+// spend row (and the idempotency of the batch that writes it), so no client can make two calls
+// share a row and have one charge dropped. `client` is the client's own x-litellm-call-id when it
+// sent a sane one, else empty: answers echo it and its spend row keeps it, searchable, not unique.
+struct CallIds {
+  std::string own;
+  std::string client;
+
+  // What answers carry in x-litellm-call-id: LiteLLM reuses the client's id when it sent one.
+  const std::string& echoed() const { return client.empty() ? own : client; }
+};
+
 struct CallRequest {
-  std::string call_id;
+  CallIds ids;
   CallTiming timing;
   api::Endpoint endpoint = api::Endpoint::chat_completions;
   const api::RequestView* view = nullptr;  // OpenAI-shaped (translated for an Anthropic client)
@@ -65,7 +77,8 @@ boost::asio::awaitable<void> execute_call(const SharedState& shared, WorkerResou
 // The request's own routing controls (num_retries, fallbacks, …) as the router takes them.
 router::RequestOverrides overrides_from(const api::RequestView& view);
 
-// A new version-4 UUID, or the client's own `x-litellm-call-id` when it sent a sane one.
-std::string call_id_for(const net::InboundRequest& request, std::mt19937_64& rng);
+// A new version-4 UUID as `own`, and the client's `x-litellm-call-id` as `client` when it is sane
+// to echo in a header (1-128 of [0-9a-fA-F._-]).
+CallIds call_ids_for(const net::InboundRequest& request, std::mt19937_64& rng);
 
 }  // namespace llmux::gateway

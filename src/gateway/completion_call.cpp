@@ -93,7 +93,7 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
                                      net::ResponseWriter& writer, const TenantCaller* caller) {
   CallRequest call;
   call.timing.started = std::chrono::steady_clock::now();
-  call.call_id = call_id_for(request, worker.rng);
+  call.ids = call_ids_for(request, worker.rng);
   call.endpoint = endpoint_for(route.route);
   call.wire = &openai_wire();
 
@@ -106,7 +106,7 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
     refusal = prepare_call(shared, route, request, caller, std::get<api::RequestView>(parsed), call, accounting);
   }
   if (refusal) {
-    co_await send_refusal(writer, *refusal, call.call_id);
+    co_await send_refusal(writer, *refusal, call.ids.echoed());
     co_return;
   }
   co_await execute_call(shared, worker, call, writer);

@@ -85,10 +85,10 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
                                    net::ResponseWriter& writer, const TenantCaller* caller) {
   CallRequest call;
   call.timing.started = std::chrono::steady_clock::now();
-  call.call_id = call_id_for(request, worker.rng);
+  call.ids = call_ids_for(request, worker.rng);
   call.wire = &anthropic_wire();
   net::HeaderList id_headers;
-  append_call_id_headers(id_headers, call.call_id);
+  append_call_id_headers(id_headers, call.ids.echoed());
 
   auto parsed = read_anthropic_request(request.body, /*needs_messages=*/true);
   if (auto* error = std::get_if<std::string>(&parsed)) {

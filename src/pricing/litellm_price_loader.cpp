@@ -8,6 +8,7 @@
 #include <string>
 
 #include "pricing/price_table.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::pricing {
 namespace {
@@ -72,11 +73,12 @@ class EntryReader {
   std::optional<std::int64_t> count(std::string_view field) {
     const auto n = number(field);
     if (!n) return std::nullopt;
-    if (*n < 0 || *n > 9e15) {
-      fail(field, "must be a non-negative token count (got " + describe(*entry_.if_contains(field)) + ")");
+    const auto whole = text::exact_integer<std::int64_t>(*n);
+    if (!whole || *whole < 0 || *whole > 9'000'000'000'000'000) {
+      fail(field, "must be a non-negative whole token count (got " + describe(*entry_.if_contains(field)) + ")");
       return std::nullopt;
     }
-    return static_cast<std::int64_t>(*n);
+    return whole;
   }
 
   std::string text(std::string_view field) {

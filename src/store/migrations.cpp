@@ -140,10 +140,19 @@ CREATE UNIQUE INDEX llmux_spend_logs_call ON llmux_spend_logs (start_time, call_
 CREATE INDEX llmux_spend_logs_key ON llmux_spend_logs (key_hash, start_time);
 )sql";
 
-constexpr std::array<Migration, 3> all_migrations{{
+// The spend log's call_id becomes the gateway's own id for every call; the client's
+// x-litellm-call-id, which used to be stored there, gets a column of its own that nothing requires
+// to be unique (two calls with one client id are two rows, two charges). No index: only the admin's
+// /spend/logs?request_id= reads it, and a random-keyed index would cost every insert (see above).
+constexpr std::string_view client_call_id_sql = R"sql(
+ALTER TABLE llmux_spend_logs ADD COLUMN client_call_id TEXT;
+)sql";
+
+constexpr std::array<Migration, 4> all_migrations{{
     {1, "keys, teams, users, spend logs", entities_sql},
     {2, "spend log indexes, change counter", spend_indexes_and_changes_sql},
     {3, "append-only spend logs: unique (start_time, call_id), key index only", lean_spend_logs_sql},
+    {4, "spend logs keep the client's call id apart from the gateway's", client_call_id_sql},
 }};
 
 }  // namespace

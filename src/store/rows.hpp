@@ -81,10 +81,12 @@ struct UserRow {
 };
 
 // One request's accounting record. (start_time, call_id) is the idempotency key: writing the same
-// row twice (a retried batch) must not count its cost twice. A client-chosen call id reused for a
-// later request is a second row.
+// row twice (a retried batch) must not count its cost twice. call_id is always the gateway's own
+// (a new UUID per call), never the client's: a client reusing one x-litellm-call-id on concurrent
+// calls would otherwise make them one row and be charged once. The client's id is kept beside it.
 struct SpendRow {
   std::string call_id;
+  std::optional<std::string> client_call_id;  // the client's x-litellm-call-id, not unique
   std::string key_hash;  // empty when the proxy runs without keys
   std::optional<std::string> key_alias;
   std::optional<std::string> team_id;

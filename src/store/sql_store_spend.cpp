@@ -18,10 +18,10 @@ namespace {
 constexpr std::string_view spend_columns =
     "call_id, key_hash, key_alias, team_id, user_id, model_group, deployment_id, model, prompt_tokens, "
     "completion_tokens, cached_tokens, cache_write_tokens, cost, latency_ms, status, start_time, end_time, "
-    "tags";
-constexpr std::size_t spend_column_count = 18;
+    "tags, client_call_id";
+constexpr std::size_t spend_column_count = 19;
 
-// 100 rows x 18 columns stays far below both SQLite's and PostgreSQL's bound-parameter limits
+// 100 rows x 19 columns stays far below both SQLite's and PostgreSQL's bound-parameter limits
 // while still turning a 500-row batch into five round trips.
 constexpr std::size_t rows_per_insert = 100;
 
@@ -87,6 +87,7 @@ void append_spend_values(std::vector<SqlValue>& v, const SpendRow& row) {
   } else {
     v.emplace_back(encode_string_list(row.tags));
   }
+  v.push_back(sql_optional_ref(row.client_call_id));
 }
 
 Result<SpendRow> read_spend(const SqlRow& sql_row) {
@@ -110,6 +111,7 @@ Result<SpendRow> read_spend(const SqlRow& sql_row) {
   row.start_time = in.integer();
   row.end_time = in.integer();
   row.tags = in.string_list();
+  row.client_call_id = in.optional_text();
   if (in.corrupt())
     return make_error(StoreErrorKind::corrupt, "a stored spend log tags list cannot be decoded");
   return row;
@@ -290,6 +292,8 @@ Result<ResetOutcome> SqlStore::reset_budgets(Millis now) {
 Result<std::vector<SpendRow>> SqlStore::spend_logs(const SpendLogFilter& filter) {
   if (Status paging = check_paging(filter.offset, filter.limit); !paging) return paging.error();
   SqlClauses where;
+  if (filter.request_id)
+    where.add_two("(call_id = ? OR client_call_id = ?)", *filter.request_id, *filter.request_id);
   if (filter.key_hash) where.add("key_hash = ?", *filter.key_hash);
   if (filter.team_id) where.add("team_id = ?", *filter.team_id);
   if (filter.user_id) where.add("user_id = ?", *filter.user_id);

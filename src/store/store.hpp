@@ -44,9 +44,11 @@ struct UserFilter {
   std::int64_t limit = 100;
 };
 
-// Newest first. `model` matches either the model group or the upstream model. Times are
-// [start, end) on start_time.
+// Newest first. `model` matches either the model group or the upstream model; `request_id` the
+// gateway's own call id or the client's x-litellm-call-id (several rows may share the latter).
+// Times are [start, end) on start_time.
 struct SpendLogFilter {
+  std::optional<std::string> request_id;
   std::optional<std::string> key_hash;
   std::optional<std::string> team_id;
   std::optional<std::string> user_id;

@@ -4,6 +4,7 @@
 #include <cassert>
 
 #include "tenancy/litellm_wording.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::tenancy {
 namespace {
@@ -86,7 +87,7 @@ void RateLimitAdmission::finish(std::optional<std::int64_t> charged_tokens, Time
       // The estimate was dropped with its window if that window has ended.
       if (w.window_id == entries_[i].window_id)
         w.tokens_reserved = std::max<std::int64_t>(0, w.tokens_reserved - estimate_);
-      if (charged_tokens) w.tokens_used += *charged_tokens;
+      if (charged_tokens) w.tokens_used = text::saturating_add(w.tokens_used, *charged_tokens);
       --w.in_flight;
     }
   }
@@ -115,7 +116,7 @@ std::int64_t RateLimiter::counted(std::int64_t prompt_tokens, std::int64_t compl
     case TokenCounting::input:
       return prompt_tokens;
     case TokenCounting::total:
-      return prompt_tokens + completion_tokens;
+      return text::saturating_add(prompt_tokens, completion_tokens);
   }
   return completion_tokens;
 }
@@ -163,9 +164,10 @@ std::variant<RateLimitAdmission, RateLimitExceeded> RateLimiter::admit(
     if (l.rpm_limit && w.requests + 1 > *l.rpm_limit)
       return refuse(RateLimitType::requests, *l.rpm_limit, w.requests);
     if (l.tpm_limit) {
-      const std::int64_t tokens = w.tokens_used + w.tokens_reserved;
+      // Token counts come from clients (max_tokens) and upstreams: sums saturate, never wrap.
+      const std::int64_t tokens = text::saturating_add(w.tokens_used, w.tokens_reserved);
       const bool first_in_window = tokens == 0 && *l.tpm_limit > 0;
-      if (!first_in_window && tokens + estimated_tokens > *l.tpm_limit) {
+      if (!first_in_window && text::saturating_add(tokens, estimated_tokens) > *l.tpm_limit) {
         return refuse(RateLimitType::tokens, *l.tpm_limit, tokens);
       }
     }
@@ -176,7 +178,7 @@ std::variant<RateLimitAdmission, RateLimitExceeded> RateLimiter::admit(
     RateLimitWindow& w = *admission.entries_[i].slot.state;
     ++w.requests;
     ++w.in_flight;
-    w.tokens_reserved += estimated_tokens;
+    w.tokens_reserved = text::saturating_add(w.tokens_reserved, estimated_tokens);
     RateLimitHeaders& h = admission.headers_;
     if (l.rpm_limit && !h.limit_requests) {
       h.limit_requests = *l.rpm_limit;
@@ -199,7 +201,7 @@ RateLimitUsage RateLimiter::usage(const EntityId& entity, Timestamp now) {
     u.in_flight = w->in_flight;
     if (w->window_id != 0 && now < w->window_start + options_.window) {
       u.requests = w->requests;
-      u.tokens = w->tokens_used + w->tokens_reserved;
+      u.tokens = text::saturating_add(w->tokens_used, w->tokens_reserved);
       u.window_resets_at = w->window_start + options_.window;
     }
     return u;

@@ -1,7 +1,12 @@
 #include "tenancy/store_mapping.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace llmux::tenancy {
 namespace {
+
+constexpr std::int64_t kLongestSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000 / 2;
 
 std::optional<Timestamp> from_millis(const std::optional<store::Millis>& ms) {
   if (!ms) return std::nullopt;
@@ -11,7 +16,10 @@ std::optional<Timestamp> from_millis(const std::optional<store::Millis>& ms) {
 Limits to_limits(const store::Limits& row) {
   Limits limits;
   limits.max_budget = row.max_budget;
-  if (row.budget_duration_s) limits.budget_duration = std::chrono::seconds(*row.budget_duration_s);
+  // The admin API refuses durations past ~292 years; a row holding more (written by hand) would
+  // overflow the nanosecond clock's arithmetic, so it is held there too.
+  if (row.budget_duration_s)
+    limits.budget_duration = std::chrono::seconds(std::clamp<std::int64_t>(*row.budget_duration_s, 0, kLongestSeconds));
   limits.rpm_limit = row.rpm_limit;
   limits.tpm_limit = row.tpm_limit;
   limits.max_parallel_requests = row.max_parallel_requests;
@@ -25,7 +33,10 @@ store::Millis to_millis(Timestamp time) {
 }
 
 Timestamp from_millis(store::Millis ms) {
-  return Timestamp(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(ms)));
+  // Held within what the clock's nanoseconds can count (±292 years of 1970), so a far-off stored
+  // time (an expiry from a row written by hand) is the farthest time rather than a wrapped one.
+  constexpr store::Millis kMostMs = std::numeric_limits<std::int64_t>::max() / 1'000'000 / 2;
+  return Timestamp(std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(std::clamp(ms, -kMostMs, kMostMs))));
 }
 
 KeyRecord to_record(const store::KeyRow& row) {

@@ -7,6 +7,7 @@
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
+#include <limits>
 #include <regex>
 
 #include "gateway/admin_spend_report.hpp"
@@ -104,6 +105,25 @@ store::SpendRow spend(std::string call, std::string key, std::optional<std::stri
 
 constexpr store::Millis kDay1 = 1'714'435'200'000;  // 2024-04-30T00:00:00Z
 constexpr store::Millis kDay2 = kDay1 + 86'400'000;
+
+// Token counts are what upstreams reported: sums of huge ones saturate instead of wrapping
+// negative (signed overflow is undefined behaviour).
+TEST(SpendReport, HugeTokenSumsSaturate) {
+  constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  SpendReportBuilder report(SpendReportShape::team, {});
+  report.add(spend("a", "k1", "t1", "gpt-4", 0.25, kDay1 + 1000, most, most));
+  report.add(spend("b", "k1", "t1", "gpt-4", 0.25, kDay1 + 2000, most, 1));
+  const auto json = report.json();
+  const auto& detail = json[0].at("teams").as_array()[0].at("metadata").as_array()[0];
+  EXPECT_EQ(detail.at("total_tokens").as_int64(), most);
+  SpendReportBuilder by_key(SpendReportShape::api_key, {});
+  by_key.add(spend("a", "k1", "t1", "gpt-4", 0.25, kDay1 + 1000, most, most));
+  by_key.add(spend("b", "k1", "t1", "gpt-4", 0.25, kDay1 + 2000, most, 1));
+  const auto keys = by_key.json();
+  const auto& k1 = keys[0].as_object();
+  EXPECT_EQ(k1.at("total_input_tokens").as_int64(), most);
+  EXPECT_EQ(k1.at("total_output_tokens").as_int64(), most);
+}
 
 TEST(SpendReport, ByTeamIsGroupedByDayWithKeyAndModelInside) {
   SpendReportBuilder report(SpendReportShape::team, {{"t1", "Prod Team"}});

@@ -1,5 +1,5 @@
-// The call id every answer carries (x-litellm-call-id): the client's own when sane, else a new
-// version-4 UUID.
+// A call's ids: its own, always a new version-4 UUID (it keys the spend row, so a client cannot
+// choose it), and the client's x-litellm-call-id when sane, which answers echo instead.
 
 #include <gtest/gtest.h>
 
@@ -27,23 +27,40 @@ TEST(CallId, NewIdsAreVersionFourUuidsFromTheTwoRandomWords) {
   std::mt19937_64 rng(12345), replay(12345);
   const std::regex uuid4("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}");
   for (int i = 0; i < 2000; ++i) {
-    const std::string id = call_id_for(request, rng);
+    const std::string id = call_ids_for(request, rng).own;
     const std::uint64_t high = replay(), low = replay();
     ASSERT_EQ(id, printf_uuid(high, low));
     ASSERT_TRUE(std::regex_match(id, uuid4)) << id;  // every field at full width, leading zeros kept
   }
 }
 
-TEST(CallId, TheClientsOwnIdIsKeptOnlyWhenSane) {
+net::InboundRequest with_call_id(std::string_view id) {
+  net::InboundRequest request;
+  request.headers.emplace_back("x-litellm-call-id", id);
+  return request;
+}
+
+TEST(CallId, TheClientsOwnIdIsEchoedOnlyWhenSane) {
   std::mt19937_64 rng(7);
-  const auto with_call_id = [](std::string_view id) {
-    net::InboundRequest request;
-    request.headers.emplace_back("x-litellm-call-id", id);
-    return request;
-  };
-  EXPECT_EQ(call_id_for(with_call_id("abc-123_4.5"), rng), "abc-123_4.5");
-  EXPECT_NE(call_id_for(with_call_id("bad id\r\nx-evil: 1"), rng), "bad id\r\nx-evil: 1");
-  EXPECT_EQ(call_id_for(with_call_id(std::string(129, 'a')), rng).size(), 36u);
+  EXPECT_EQ(call_ids_for(with_call_id("abc-123_4.5"), rng).echoed(), "abc-123_4.5");
+  const CallIds injected = call_ids_for(with_call_id("bad id\r\nx-evil: 1"), rng);
+  EXPECT_EQ(injected.client, "");
+  EXPECT_EQ(injected.echoed(), injected.own);
+  EXPECT_EQ(call_ids_for(with_call_id(std::string(129, 'a')), rng).client, "");
+  EXPECT_EQ(call_ids_for(net::InboundRequest{}, rng).client, "");
+}
+
+// The attack this guards against: concurrent calls sharing one client id used to share one
+// spend row, so all but one went unbilled.
+TEST(CallId, TheOwnIdIsNewEvenWhenTheClientSendsOne) {
+  std::mt19937_64 rng(7);
+  const CallIds first = call_ids_for(with_call_id("abc-123"), rng);
+  const CallIds second = call_ids_for(with_call_id("abc-123"), rng);
+  EXPECT_EQ(first.client, "abc-123");
+  EXPECT_EQ(second.client, "abc-123");
+  EXPECT_NE(first.own, "abc-123");
+  EXPECT_EQ(first.own.size(), 36u);
+  EXPECT_NE(first.own, second.own);
 }
 
 }  // namespace

@@ -138,6 +138,13 @@ TEST(LoadLitellmPrices, RefusesWrongShapes) {
             "model price map: \"m\": litellm_provider must be a string (got 3)");
   EXPECT_EQ(error_of(R"({"m": {"input_cost_per_token": 1e-6, "max_input_tokens": true}})"),
             "model price map: \"m\": max_input_tokens must be a number (got bool)");
+  // Token counts become integers only when they are whole and in range (no truncating cast).
+  EXPECT_NE(error_of(R"({"m": {"input_cost_per_token": 1e-6, "max_input_tokens": 1.5}})")
+                .find("max_input_tokens must be a non-negative whole token count"),
+            std::string::npos);
+  EXPECT_NE(error_of(R"({"m": {"input_cost_per_token": 1e-6, "max_output_tokens": 1e400}})")
+                .find("max_output_tokens must be a non-negative whole token count"),
+            std::string::npos);
 }
 
 TEST(LoadLitellmPrices, RefusesAMapWithNoTokenPricedModel) {

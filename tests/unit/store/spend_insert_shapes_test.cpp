@@ -15,7 +15,7 @@
 namespace llmux::store {
 namespace {
 
-constexpr std::size_t spend_column_count = 18;
+constexpr std::size_t spend_column_count = 19;  // the spend log's columns (sql_store_spend.cpp)
 
 struct ConnectionLog {
   std::set<std::string> insert_texts;

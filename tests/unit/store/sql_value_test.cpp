@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,20 @@ TEST(SqlValue, OptionalTextIsBorrowedOrNull) {
   ASSERT_TRUE(std::holds_alternative<SqlTextRef>(bound));
   EXPECT_EQ(std::get<SqlTextRef>(bound).text.data(), team->data());
   EXPECT_TRUE(std::holds_alternative<std::monostate>(sql_optional_ref(std::nullopt)));
+}
+
+// A double becomes an integer column's value only when it is one (a cast of 1e300 is undefined
+// behaviour); PostgreSQL's numeric sums, printed as text, keep their integral part, held at the
+// int64 bounds.
+TEST(SqlValue, IntegersFromDoublesOnlyWhenExact) {
+  const SqlRow row(std::vector<SqlValue>{3.0, 2.5, 1e300, std::string("12.0000"), std::string("1e30"),
+                                         std::string("-1e30")});
+  EXPECT_EQ(row.integer(0), 3);
+  EXPECT_EQ(row.integer(1), std::nullopt);
+  EXPECT_EQ(row.integer(2), std::nullopt);
+  EXPECT_EQ(row.integer(3), 12);
+  EXPECT_EQ(row.integer(4), std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(row.integer(5), std::numeric_limits<std::int64_t>::min());
 }
 
 TEST(SqlValue, EmptyTagsConstantIsTheEncodedEmptyList) {

@@ -318,7 +318,41 @@ TYPED_TEST_P(StoreSpend, MigrationThreeKeepsOldRowsAndIdempotency) {
   EXPECT_EQ(this->store_->spend_logs(by_key).value().size(), 3u);
 }
 
+// The client's x-litellm-call-id is no key: calls sharing it (and their start millisecond) are
+// rows of their own, each charged, and /spend/logs?request_id= finds them all by it — or one row
+// by its own id.
+TYPED_TEST_P(StoreSpend, CallsSharingAClientIdAreEachLoggedAndCharged) {
+  ASSERT_TRUE(this->store_->insert_key(make_key("k1")));
+  std::vector<SpendRow> batch;
+  for (int i = 0; i < 40; ++i) {
+    batch.push_back(make_spend("own-" + std::to_string(i), "k1", 0.25));
+    batch.back().client_call_id = "client-chosen";
+  }
+  batch.push_back(make_spend("own-other", "k1", 1.0));
+  auto applied = this->store_->apply_spend_batch(batch);
+  ASSERT_TRUE(applied) << applied.error().message;
+  EXPECT_EQ(applied.value().inserted, 41u);
+  EXPECT_EQ(applied.value().duplicates, 0u);
+  EXPECT_DOUBLE_EQ(this->key_spend("k1"), 11.0);
+
+  SpendLogFilter by_client;
+  by_client.request_id = "client-chosen";
+  by_client.limit = 1000;
+  auto shared = this->store_->spend_logs(by_client);
+  ASSERT_TRUE(shared) << shared.error().message;
+  ASSERT_EQ(shared.value().size(), 40u);
+  EXPECT_EQ(shared.value().front().client_call_id, std::optional<std::string>("client-chosen"));
+
+  SpendLogFilter by_own;
+  by_own.request_id = "own-other";
+  auto own = this->store_->spend_logs(by_own);
+  ASSERT_TRUE(own);
+  ASSERT_EQ(own.value().size(), 1u);
+  EXPECT_EQ(own.value().front(), batch.back());  // every column round-trips, client_call_id unset
+}
+
 REGISTER_TYPED_TEST_SUITE_P(StoreSpend, SameBatchTwiceCountsOnce, IncrementsKeyTeamAndUser,
+                            CallsSharingAClientIdAreEachLoggedAndCharged,
                             OverlapInALaterInsertCreditsOnlyNewRows, ResetBudgetsOnlyWhenDueAndWithoutDrift,
                             SpendLogsFilterAndRoundTrip, SpendReportGroupings, WriterBatchesIntoTheStore,
                             RetryAfterLostCommitAckCountsOnce, MigrationThreeKeepsOldRowsAndIdempotency);

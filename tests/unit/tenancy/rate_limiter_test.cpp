@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <limits>
 #include <thread>
 #include <vector>
 
@@ -113,6 +114,20 @@ TEST(RateLimiter, TokenEstimateIsReservedThenSettled) {
   a.settle(0, 100, kT0 + seconds(1));
   EXPECT_EQ(f.limiter.usage({EntityKind::key, "hash-1"}, kT0).tokens, 100);
   EXPECT_TRUE(std::holds_alternative<RateLimitAdmission>(f.admit(kT0 + seconds(1), 500)));
+}
+
+// A key holder chooses max_tokens (the estimate) and an upstream reports usage: counts near
+// INT64_MAX saturate instead of wrapping negative and letting the next calls through.
+TEST(RateLimiter, HugeTokenCountsSaturateInsteadOfWrapping) {
+  constexpr std::int64_t most = std::numeric_limits<std::int64_t>::max();
+  Fixture f(limits(std::nullopt, 1000), RateLimiterOptions{.token_counting = TokenCounting::total});
+  std::get<RateLimitAdmission>(f.admit(kT0)).settle(most, most, kT0);
+  EXPECT_EQ(f.limiter.usage({EntityKind::key, "hash-1"}, kT0).tokens, most);
+  auto reserved = f.admit(kT0 + seconds(1), most);  // used + estimate would wrap to -2
+  EXPECT_TRUE(std::holds_alternative<RateLimitExceeded>(reserved));
+  Fixture g(limits(std::nullopt, 1000));
+  auto first = std::get<RateLimitAdmission>(g.admit(kT0, most));  // the first of a window always fits
+  EXPECT_TRUE(std::holds_alternative<RateLimitExceeded>(g.admit(kT0 + seconds(1), 1)));  // most + 1
 }
 
 TEST(RateLimiter, ReleasedCallChargesNoTokens) {
