@@ -9,6 +9,7 @@
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
 #include "providers/anthropic_stream.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
 
@@ -105,7 +106,9 @@ std::string anthropic_messages_path(std::string_view base_path) {
   return path + "/v1/messages";
 }
 
-boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
+namespace {
+
+boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
   if (context.endpoint != api::Endpoint::chat_completions) {
@@ -136,14 +139,14 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
       to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
     }
     co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
-                                                std::move(forwarded));
+                                                std::move(forwarded), std::string(deployment_secret(deployment)));
   }
 
   net::UpstreamExchange* raw = exchange.get();
   *context.cancel_current = [raw] { raw->cancel(); };
   auto body = co_await exchange->read_all(context.deadline, 64u << 20);
   *context.cancel_current = nullptr;
-  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error);
   std::string& anthropic_body = std::get<std::string>(body);
 
   FullResponse response;
@@ -164,7 +167,7 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
   co_return response;
 }
 
-boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
+boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_upstream(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
     std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
@@ -175,12 +178,27 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_coun
   auto upstream = anthropic_request(anthropic_messages_path(target->base_path) + "/count_tokens", std::move(*body),
                                     deployment, config, anthropic_beta);
   auto started = co_await pool.start(*target, std::move(upstream), deadline);
-  if (auto* error = std::get_if<net::UpstreamError>(&started)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&started)) co_return transport_failure(*error);
   auto exchange = std::move(std::get<std::unique_ptr<net::UpstreamExchange>>(started));
   auto answer = co_await exchange->read_all(deadline, 1u << 20);
-  if (auto* error = std::get_if<net::UpstreamError>(&answer)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&answer)) co_return transport_failure(*error);
   if (exchange->head().status >= 400) co_return http_failure(deployment, exchange->head(), std::get<std::string>(answer));
   co_return std::move(std::get<std::string>(answer));
+}
+
+}  // namespace
+
+boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
+  // What the upstream said leaves the adapter only through here (and a stream's own redaction).
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
+}
+
+boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
+    net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
+    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
+  auto answer = co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline);
+  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secret(deployment));
+  co_return answer;
 }
 
 }  // namespace llmux::providers

@@ -2,6 +2,7 @@
 
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 
 namespace llmux::providers {
@@ -33,12 +34,23 @@ void take_usage(std::string_view data, Usage& usage) {
   usage.known = true;
 }
 
+std::string_view payload_type(std::string_view data) {
+  const auto type = api::find_member(data, "type");
+  if (!type) return {};
+  // Event types are plain words: the raw JSON string without its quotes is the type.
+  return type->size() >= 2 ? type->substr(1, type->size() - 2) : std::string_view();
+}
+
 }  // namespace
 
 AnthropicStream::AnthropicStream(std::unique_ptr<net::UpstreamExchange> exchange,
                                  std::optional<anthropic::StreamOptions> to_openai,
-                                 std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers)
-    : exchange_(std::move(exchange)), idle_limit_(idle_limit), upstream_headers_(std::move(upstream_headers)) {
+                                 std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
+                                 std::string secret)
+    : exchange_(std::move(exchange)),
+      idle_limit_(idle_limit),
+      upstream_headers_(std::move(upstream_headers)),
+      secret_(std::move(secret)) {
   if (to_openai) translator_.emplace(std::move(*to_openai));
 }
 
@@ -58,9 +70,14 @@ Usage AnthropicStream::usage() const {
 void AnthropicStream::on_event(const net::SseEventView& event, StreamPiece& piece) {
   const std::string_view type = event.event;
   if (type == "message_stop") saw_message_stop_ = true;
-  if (type == "error" && !upstream_error_) upstream_error_ = std::string(event.data);
+  // Anthropic names every event; one without a name is read by its payload's type, as the
+  // translator does, so an unnamed error event still ends the stream as a failure.
+  const bool is_error = type == "error" || (type.empty() && payload_type(event.data) == "error");
+  if (is_error && !upstream_error_) upstream_error_ = std::string(event.data);
   if (translator_) {
     translator_->on_event(type, event.data, piece.bytes);
+    // An event the translator could not read ended the client's stream with an error frame.
+    if (translator_->failed() && !upstream_error_) upstream_error_ = std::string(event.data);
     return;
   }
   take_usage(event.data, passthrough_usage_);
@@ -100,6 +117,7 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
     if (!piece.bytes.empty()) break;
   }
   piece.finished = finished_;
+  redact_failed_piece(piece, secret_);
   co_return piece;
 }
 

@@ -6,6 +6,7 @@
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
 #include "providers/openai_chunk_scan.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 
 namespace llmux::providers {
@@ -240,11 +241,13 @@ void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& c
 }
 
 OpenAiStream::OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,
-                           std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers)
+                           std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
+                           std::string secret)
     : exchange_(std::move(exchange)),
       filter_(client_wants_usage),
       idle_limit_(idle_limit),
-      upstream_headers_(std::move(upstream_headers)) {}
+      upstream_headers_(std::move(upstream_headers)),
+      secret_(std::move(secret)) {}
 
 OpenAiStream::~OpenAiStream() = default;
 
@@ -288,6 +291,7 @@ boost::asio::awaitable<StreamPiece> OpenAiStream::next() {
     if (!piece.bytes.empty()) break;  // forward what arrived now; never wait to batch
   }
   piece.finished = finished_;
+  redact_failed_piece(piece, secret_);
   co_return piece;
 }
 

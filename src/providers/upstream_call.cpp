@@ -15,7 +15,7 @@ boost::asio::awaitable<std::variant<std::unique_ptr<net::UpstreamExchange>, Atte
   auto started = co_await context.pool.start(target, std::move(request), context.deadline, &cancel);
   *context.cancel_current = nullptr;
   if (auto* error = std::get_if<net::UpstreamError>(&started)) {
-    co_return transport_failure(*error, context.deployment);
+    co_return transport_failure(*error);
   }
   auto exchange = std::move(std::get<std::unique_ptr<net::UpstreamExchange>>(started));
   if (exchange->head().status < 400) co_return std::move(exchange);

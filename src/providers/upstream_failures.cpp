@@ -6,16 +6,6 @@
 
 namespace llmux::providers {
 
-std::string redact_secret(std::string text, std::string_view secret) {
-  // Short "keys" like "dummy" are not secrets worth mangling messages for.
-  if (secret.size() < 8) return text;
-  const std::string mask = std::string(secret.substr(0, 3)) + "****";
-  for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + mask.size())) {
-    text.replace(at, secret.size(), mask);
-  }
-  return text;
-}
-
 AttemptFailure missing_key_failure(const config::Deployment& deployment) {
   return AttemptFailure{router::ErrorKind::authentication, 401,
                         "no API key for deployment " + deployment.model_name + " (" + deployment.litellm_model +
@@ -23,19 +13,16 @@ AttemptFailure missing_key_failure(const config::Deployment& deployment) {
                         std::nullopt};
 }
 
-AttemptFailure transport_failure(const net::UpstreamError& error, const config::Deployment& deployment) {
+AttemptFailure transport_failure(const net::UpstreamError& error) {
   const bool timed_out = error.code == net::UpstreamErrc::timeout;
-  std::string message = redact_secret(error.message, deployment.api_key.value_or(""));
   return AttemptFailure{timed_out ? router::ErrorKind::timeout : router::ErrorKind::connection_failed, 0,
-                        std::move(message), std::nullopt};
+                        error.message, std::nullopt};
 }
 
 AttemptFailure http_failure(const config::Deployment& deployment, const net::UpstreamResponseHead& head,
                             std::string_view body) {
   auto classified = classify_http_error(deployment.family, head.status, body);
-  AttemptFailure failure{classified.kind, head.status,
-                         redact_secret(std::move(classified.message), deployment.api_key.value_or("")),
-                         std::nullopt};
+  AttemptFailure failure{classified.kind, head.status, std::move(classified.message), std::nullopt};
   const auto now = std::chrono::system_clock::now();
   if (auto ms = head.header("retry-after-ms"); !ms.empty()) {
     failure.retry_after = parse_retry_after_ms(ms);

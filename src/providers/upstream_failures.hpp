@@ -1,7 +1,8 @@
 #pragma once
 
 // Turning what an upstream did wrong into an AttemptFailure: shared by every HTTP adapter.
-// Messages never carry the deployment's key: anything that echoes it is redacted here.
+// Messages quote the upstream as it answered: they reach a client or a log only through
+// redacted_outcome / redact_failed_piece (secret_redaction.hpp), which hide the deployment's key.
 
 #include <string_view>
 
@@ -11,7 +12,7 @@
 namespace llmux::providers {
 
 AttemptFailure missing_key_failure(const config::Deployment& deployment);
-AttemptFailure transport_failure(const net::UpstreamError& error, const config::Deployment& deployment);
+AttemptFailure transport_failure(const net::UpstreamError& error);
 AttemptFailure http_failure(const config::Deployment& deployment, const net::UpstreamResponseHead& head,
                             std::string_view body);
 
@@ -22,8 +23,5 @@ net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head
 // cache_creation_input_tokens of a JSON answer. Not known (known == false) when the answer has no
 // usage object, or its structure or the usage object itself is malformed.
 Usage usage_from_body(std::string_view body);
-
-// Replaces every occurrence of the secret with a masked form.
-std::string redact_secret(std::string text, std::string_view secret);
 
 }  // namespace llmux::providers
