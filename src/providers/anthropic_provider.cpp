@@ -134,6 +134,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   net::HeaderList forwarded = forwarded_upstream_headers(head);
   const bool passthrough = context.client_format == ClientFormat::anthropic;
   if (prepared.stream) {
+    if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     std::optional<anthropic::StreamOptions> to_openai;
     if (!passthrough) {
       to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
@@ -152,6 +153,9 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   FullResponse response;
   response.upstream_headers = std::move(forwarded);
   if (passthrough) {
+    if (!skim_answer(anthropic_body).is_json_object) {
+      co_return unusable_answer_failure(head, "a body that is not a JSON object", anthropic_body.size());
+    }
     response.anthropic_wire = true;
     response.body = std::move(anthropic_body);
   } else {

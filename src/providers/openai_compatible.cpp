@@ -67,6 +67,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
   net::HeaderList forwarded = forwarded_upstream_headers(head);
   if (request.stream && context.endpoint != api::Endpoint::embeddings) {
+    if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     co_return std::make_unique<OpenAiStream>(std::move(exchange), request.include_usage,
                                              context.stream_idle_limit, std::move(forwarded),
                                              std::string(deployment_secret(deployment)));
@@ -82,8 +83,12 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   FullResponse response;
   response.status = head.status;
   response.body = std::move(std::get<std::string>(body));
+  SkimmedAnswer answer = skim_answer(response.body);
+  if (!answer.is_json_object) {
+    co_return unusable_answer_failure(head, "a body that is not a JSON object", response.body.size());
+  }
   response.upstream_headers = std::move(forwarded);
-  response.usage = usage_from_body(response.body);
+  response.usage = answer.usage;
   co_return response;
 }
 

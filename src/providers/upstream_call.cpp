@@ -30,6 +30,15 @@ boost::asio::awaitable<std::variant<std::unique_ptr<net::UpstreamExchange>, Atte
   co_return http_failure(context.deployment, exchange->head(), text);
 }
 
+boost::asio::awaitable<AttemptFailure> non_stream_failure(AttemptContext& context, net::UpstreamExchange& exchange) {
+  net::UpstreamExchange* raw = &exchange;
+  *context.cancel_current = [raw] { raw->cancel(); };
+  auto body = co_await exchange.read_all(context.deadline, 1u << 20);
+  *context.cancel_current = nullptr;
+  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error);
+  co_return non_stream_answer_failure(context.deployment, exchange.head(), std::get<std::string>(body));
+}
+
 AttemptFailure stream_read_failure(const net::UpstreamError& error) {
   const bool timed_out = error.code == net::UpstreamErrc::timeout;
   return AttemptFailure{timed_out ? router::ErrorKind::timeout : router::ErrorKind::connection_failed, 0,

@@ -1,7 +1,10 @@
-// Upstreams that answer in bad faith: error events and bodies that echo the deployment's key back
-// (raw, JSON-escaped, in an Authorization echo, cut across two reads), on the OpenAI-compatible
-// pass-through, the Anthropic translated stream and the Anthropic pass-through. Neither the client
+// Upstreams that answer in bad faith. (1) Error events and bodies that echo the deployment's key
+// back (raw, JSON-escaped, in an Authorization echo, cut across two reads), on the OpenAI-compatible
+// pass-through, the Anthropic translated stream and the Anthropic pass-through: neither the client
 // nor llmux's log (run with --verbose, so every DEBUG line counts too) may ever see the key.
+// (2) A 200 that is not what the API promises (HTML, truncated JSON, a body shorter than its
+// Content-Length, a stream answered without events): a failure like a 502, failed over when another
+// deployment can serve, else a 502 in the client's error shape.
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +67,39 @@ const scripts = {
       { event: 'message_start', data: '{"type":"message_start","message":{"id":"msg_1","model":"claude","usage":{"input_tokens":3}}}' },
     ]), sse([{ data: `{"type":"error","error":{"type":"api_error","message":"key ${key} refused"}}` }])],
   }),
+  // ---- 200s that are not answers
+  '/oa-html/v1/chat/completions': () => {
+    const body = '<html><body><h1>502 Bad Gateway</h1></body></html>';
+    return { pieces: [rawHead(200, 'text/html', body.length) + body] };
+  },
+  '/oa-trunc/v1/chat/completions': () => {
+    const body = '{"id":"c1","object":"chat.completion","choices":[{"index":0,"message":{"role":"assistant","content":"Hel';
+    return { pieces: [rawHead(200, 'application/json', body.length) + body] };
+  },
+  '/oa-short/v1/chat/completions': () => {
+    const body = '{"id":"c1","object":"chat.completion","choices":[';
+    return { pieces: [rawHead(200, 'application/json', body.length + 200) + body] };
+  },
+  '/oa-good/v1/chat/completions': () => {
+    const body = JSON.stringify({
+      id: 'c2', object: 'chat.completion', created: 1, model: 'm',
+      choices: [{ index: 0, message: { role: 'assistant', content: 'fine' }, finish_reason: 'stop' }],
+      usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+    });
+    return { pieces: [rawHead(200, 'application/json', body.length) + body] };
+  },
+  '/oa-stream-json/v1/chat/completions': () => {
+    const body = '{"error":{"message":"Rate limit reached for requests","type":"rate_limit_error"}}';
+    return { pieces: [rawHead(200, 'application/json', body.length) + body] };
+  },
+  '/oa-stream-html/v1/chat/completions': () => {
+    const body = '<html>\n<body>\ndata: not an event\n\n</body>\n</html>\n';
+    return { pieces: [rawHead(200, 'text/html', body.length) + body] };
+  },
+  '/an-html/v1/messages': () => {
+    const body = '<html>maintenance</html>';
+    return { pieces: [rawHead(200, 'text/html', body.length) + body] };
+  },
 };
 
 function deployment(name, prefix, family) {
@@ -85,8 +121,16 @@ before(async () => {
       deployment('oa-500', 'oa-500', 'openai'),
       deployment('an-mid', 'an-mid', 'anthropic'),
       deployment('an-unnamed', 'an-unnamed', 'anthropic'),
+      deployment('oa-html', 'oa-html', 'openai'),
+      deployment('oa-trunc', 'oa-trunc', 'openai'),
+      deployment('oa-short', 'oa-short', 'openai'),
+      deployment('html-then-good', 'oa-html', 'openai'),
+      deployment('good', 'oa-good', 'openai'),
+      deployment('oa-stream-json', 'oa-stream-json', 'openai'),
+      deployment('oa-stream-html', 'oa-stream-html', 'openai'),
+      deployment('an-html', 'an-html', 'anthropic'),
     ],
-    router_settings: { num_retries: 0 },
+    router_settings: { num_retries: 0, fallbacks: [{ 'html-then-good': ['good'] }] },
   }), { args: ['--verbose'] });
 });
 
@@ -126,3 +170,42 @@ for (const c of cases) {
     assert.deepEqual(leaks(llmux.proc.outputText()), [], llmux.proc.outputText());
   });
 }
+
+// ---- (2) 200s that are not answers
+
+const unusable = [
+  { name: 'an HTML page', model: 'oa-html' },
+  { name: 'truncated JSON', model: 'oa-trunc' },
+  { name: 'a body shorter than its Content-Length', model: 'oa-short' },
+  { name: 'a stream request answered with an HTML page', model: 'oa-stream-html', stream: true },
+];
+
+for (const c of unusable) {
+  test(`a 200 with ${c.name} is a 502 in OpenAI's error shape, not a success`, async () => {
+    const answer = await post('/v1/chat/completions', ask(c.model, c.stream ? { stream: true } : {}));
+    assert.equal(answer.status, 502, answer.text);
+    const body = JSON.parse(answer.text);
+    assert.equal(typeof body.error?.message, 'string', answer.text);
+    assert.ok('type' in body.error && 'param' in body.error && 'code' in body.error, answer.text);
+  });
+}
+
+test('a 200 that is not JSON is failed over to the next deployment before the client sees anything', async () => {
+  const answer = await post('/v1/chat/completions', ask('html-then-good'));
+  assert.equal(answer.status, 200, answer.text);
+  assert.equal(JSON.parse(answer.text).choices[0].message.content, 'fine');
+});
+
+test('a stream request answered with a JSON error body is that error, with its kind and message', async () => {
+  const answer = await post('/v1/chat/completions', ask('oa-stream-json', { stream: true }));
+  assert.equal(answer.status, 429, answer.text);
+  assert.match(JSON.parse(answer.text).error.message, /Rate limit reached/);
+});
+
+test('an Anthropic pass-through answer that is not JSON is a 502 in Anthropic\'s error shape', async () => {
+  const answer = await post('/v1/messages', ask('an-html', { max_tokens: 10 }));
+  assert.equal(answer.status, 502, answer.text);
+  const body = JSON.parse(answer.text);
+  assert.equal(body.type, 'error', answer.text);
+  assert.equal(typeof body.error?.message, 'string', answer.text);
+});
