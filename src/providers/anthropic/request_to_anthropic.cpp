@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "providers/anthropic/field_types.hpp"
 #include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/max_tokens_defaults.hpp"
 #include "providers/anthropic/messages_to_anthropic.hpp"
@@ -206,6 +207,7 @@ TranslateOptions translate_options_for(const config::Deployment& deployment, boo
 
 std::variant<TranslatedRequest, TranslationError> to_anthropic_request(
     const json::object& request, const TranslateOptions& given_options) {
+  if (auto wrong = check_field_types(request, openai_chat_field_rules(), ErrorWording::openai)) return *wrong;
   TranslatedRequest result;
   TranslateOptions options = given_options;
   if (auto drop = request_drop_params(request)) options.drop_params = *drop;
