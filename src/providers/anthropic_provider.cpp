@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 #include "api/json_scan.hpp"
 #include "api/json_skim.hpp"
 #include "net/upstream_client.hpp"
@@ -12,6 +14,7 @@
 #include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::providers {
 namespace {
@@ -85,13 +88,14 @@ Usage anthropic_usage(std::string_view message) {
   Usage usage;
   const auto value = api::skim_member(message, "usage");  // the answer itself is forwarded unread
   if (!value) return usage;
-  auto read = [&](std::string_view key) -> std::int64_t {
+  auto read = [&](std::string_view key) -> std::int64_t {  // negative counts would be refunds
     const auto member = api::find_member(*value, key);
-    return member ? api::decode_int64(*member).value_or(0) : 0;
+    return member ? std::max<std::int64_t>(0, api::decode_int64(*member).value_or(0)) : 0;
   };
   usage.cached_tokens = read("cache_read_input_tokens");
   usage.cache_write_tokens = read("cache_creation_input_tokens");
-  usage.prompt_tokens = read("input_tokens") + usage.cached_tokens + usage.cache_write_tokens;
+  usage.prompt_tokens = text::saturating_add(text::saturating_add(read("input_tokens"), usage.cached_tokens),
+                                             usage.cache_write_tokens);
   usage.completion_tokens = read("output_tokens");
   usage.known = true;
   return usage;

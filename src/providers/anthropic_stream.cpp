@@ -1,16 +1,20 @@
 #include "providers/anthropic_stream.hpp"
 
+#include <algorithm>
+
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
 #include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::providers {
 namespace {
 
+// A token count from an upstream; a negative one would be a refund, so it counts as none.
 std::int64_t int_at(std::string_view object, std::string_view key) {
   const auto value = api::find_member(object, key);
-  return value ? api::decode_int64(*value).value_or(0) : 0;
+  return value ? std::max<std::int64_t>(0, api::decode_int64(*value).value_or(0)) : 0;
 }
 
 // Usage as Anthropic reports it: input (and cache) tokens in message_start, output in message_delta.
@@ -26,7 +30,7 @@ void take_usage(std::string_view data, Usage& usage) {
   const std::int64_t cache_read = int_at(usage_json, "cache_read_input_tokens");
   const std::int64_t cache_write = int_at(usage_json, "cache_creation_input_tokens");
   if (input || cache_read || cache_write) {
-    usage.prompt_tokens = input + cache_read + cache_write;
+    usage.prompt_tokens = text::saturating_add(text::saturating_add(input, cache_read), cache_write);
     usage.cached_tokens = cache_read;
     usage.cache_write_tokens = cache_write;
   }

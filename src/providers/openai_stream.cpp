@@ -1,5 +1,6 @@
 #include "providers/openai_stream.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -92,7 +93,10 @@ UsageMention find_usage(std::string_view data, const ChunkKeys& keys) {
 void read_usage(std::string_view usage_json, Usage& usage) {
   std::int64_t prompt = 0, completion = 0, cache_write = 0;
   std::optional<std::int64_t> cached;
-  const auto int_value = [](std::string_view value) { return api::decode_int64(value).value_or(0); };
+  // A negative count from an upstream would be a refund: it counts as none.
+  const auto int_value = [](std::string_view value) {
+    return std::max<std::int64_t>(0, api::decode_int64(value).value_or(0));
+  };
   api::MemberCursor cursor(usage_json);
   api::Member member;
   while (cursor.next(member)) {

@@ -1,5 +1,7 @@
 #include "providers/upstream_failures.hpp"
 
+#include <algorithm>
+
 #include "api/json_scan.hpp"
 #include "api/json_skim.hpp"
 #include "providers/error_classification.hpp"
@@ -51,7 +53,8 @@ namespace {
 // The counts of a usage object, read with the validating cursor in one pass over its members (the
 // last duplicate of a key counts). Not known when the object is malformed.
 Usage usage_of(std::string_view value) {
-  const auto count = [](std::string_view text) { return api::decode_int64(text).value_or(0); };
+  // A negative count from an upstream would be a refund: it counts as none.
+  const auto count = [](std::string_view text) { return std::max<std::int64_t>(0, api::decode_int64(text).value_or(0)); };
   Usage usage;
   std::optional<std::string_view> details;
   api::MemberCursor cursor(value);
