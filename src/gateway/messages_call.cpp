@@ -38,7 +38,8 @@ std::variant<AnthropicRequest, std::string> read_anthropic_request(std::string_v
   if (!model || !model->is_string()) return std::string("model: Field required");
   request.model = std::string(model->as_string());
   const auto* messages = request.body.if_contains("messages");
-  if (needs_messages && (!messages || !messages->is_array())) return std::string("messages: Field required");
+  if (needs_messages && (!messages || messages->is_null())) return std::string("messages: Field required");
+  if (needs_messages && !messages->is_array()) return std::string("messages: Input should be a valid list");
   return request;
 }
 

@@ -2,6 +2,8 @@
 
 #include <boost/json/parse.hpp>
 
+#include <algorithm>
+
 #include "api/json_scan.hpp"
 #include "api/json_skim.hpp"
 #include "net/upstream_client.hpp"
@@ -10,8 +12,10 @@
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
 #include "providers/anthropic_stream.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::providers {
 namespace {
@@ -87,13 +91,14 @@ Usage anthropic_usage(std::string_view message) {
   Usage usage;
   const auto value = api::skim_member(message, "usage");  // the answer itself is forwarded unread
   if (!value) return usage;
-  auto read = [&](std::string_view key) -> std::int64_t {
+  auto read = [&](std::string_view key) -> std::int64_t {  // negative counts would be refunds
     const auto member = api::find_member(*value, key);
-    return member ? api::decode_int64(*member).value_or(0) : 0;
+    return member ? std::max<std::int64_t>(0, api::decode_int64(*member).value_or(0)) : 0;
   };
   usage.cached_tokens = read("cache_read_input_tokens");
   usage.cache_write_tokens = read("cache_creation_input_tokens");
-  usage.prompt_tokens = read("input_tokens") + usage.cached_tokens + usage.cache_write_tokens;
+  usage.prompt_tokens = text::saturating_add(text::saturating_add(read("input_tokens"), usage.cached_tokens),
+                                             usage.cache_write_tokens);
   usage.completion_tokens = read("output_tokens");
   usage.known = true;
   return usage;
@@ -108,7 +113,9 @@ std::string anthropic_messages_path(std::string_view base_path) {
   return path + "/v1/messages";
 }
 
-boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
+namespace {
+
+boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
   if (context.endpoint != api::Endpoint::chat_completions) {
@@ -134,24 +141,28 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
   net::HeaderList forwarded = forwarded_upstream_headers(head);
   const bool passthrough = context.client_format == ClientFormat::anthropic;
   if (prepared.stream) {
+    if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     std::optional<anthropic::StreamOptions> to_openai;
     if (!passthrough) {
       to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
     }
     co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
-                                                std::move(forwarded));
+                                                std::move(forwarded), std::string(deployment_secret(deployment)));
   }
 
   net::UpstreamExchange* raw = exchange.get();
   *context.cancel_current = [raw] { raw->cancel(); };
   auto body = co_await exchange->read_all(context.deadline, 64u << 20);
   *context.cancel_current = nullptr;
-  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error);
   std::string& anthropic_body = std::get<std::string>(body);
 
   FullResponse response;
   response.upstream_headers = std::move(forwarded);
   if (passthrough) {
+    if (!skim_answer(anthropic_body).is_json_object) {
+      co_return unusable_answer_failure(head, "a body that is not a JSON object", anthropic_body.size());
+    }
     response.anthropic_wire = true;
     response.body = std::move(anthropic_body);
   } else {
@@ -167,7 +178,7 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
   co_return response;
 }
 
-boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
+boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_upstream(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
     std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
@@ -178,12 +189,27 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_coun
   auto upstream = anthropic_request(anthropic_messages_path(target->base_path) + "/count_tokens", std::move(*body),
                                     deployment, config, anthropic_beta);
   auto started = co_await pool.start(*target, std::move(upstream), deadline);
-  if (auto* error = std::get_if<net::UpstreamError>(&started)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&started)) co_return transport_failure(*error);
   auto exchange = std::move(std::get<std::unique_ptr<net::UpstreamExchange>>(started));
   auto answer = co_await exchange->read_all(deadline, 1u << 20);
-  if (auto* error = std::get_if<net::UpstreamError>(&answer)) co_return transport_failure(*error, deployment);
+  if (auto* error = std::get_if<net::UpstreamError>(&answer)) co_return transport_failure(*error);
   if (exchange->head().status >= 400) co_return http_failure(deployment, exchange->head(), std::get<std::string>(answer));
   co_return std::move(std::get<std::string>(answer));
+}
+
+}  // namespace
+
+boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
+  // What the upstream said leaves the adapter only through here (and a stream's own redaction).
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
+}
+
+boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
+    net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
+    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
+  auto answer = co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline);
+  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secret(deployment));
+  co_return answer;
 }
 
 }  // namespace llmux::providers

@@ -1,15 +1,20 @@
 #include "providers/anthropic_stream.hpp"
 
+#include <algorithm>
+
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::providers {
 namespace {
 
+// A token count from an upstream; a negative one would be a refund, so it counts as none.
 std::int64_t int_at(std::string_view object, std::string_view key) {
   const auto value = api::find_member(object, key);
-  return value ? api::decode_int64(*value).value_or(0) : 0;
+  return value ? std::max<std::int64_t>(0, api::decode_int64(*value).value_or(0)) : 0;
 }
 
 // Usage as Anthropic reports it: input (and cache) tokens in message_start, output in message_delta.
@@ -25,7 +30,7 @@ void take_usage(std::string_view data, Usage& usage) {
   const std::int64_t cache_read = int_at(usage_json, "cache_read_input_tokens");
   const std::int64_t cache_write = int_at(usage_json, "cache_creation_input_tokens");
   if (input || cache_read || cache_write) {
-    usage.prompt_tokens = input + cache_read + cache_write;
+    usage.prompt_tokens = text::saturating_add(text::saturating_add(input, cache_read), cache_write);
     usage.cached_tokens = cache_read;
     usage.cache_write_tokens = cache_write;
   }
@@ -33,12 +38,23 @@ void take_usage(std::string_view data, Usage& usage) {
   usage.known = true;
 }
 
+std::string_view payload_type(std::string_view data) {
+  const auto type = api::find_member(data, "type");
+  if (!type) return {};
+  // Event types are plain words: the raw JSON string without its quotes is the type.
+  return type->size() >= 2 ? type->substr(1, type->size() - 2) : std::string_view();
+}
+
 }  // namespace
 
 AnthropicStream::AnthropicStream(std::unique_ptr<net::UpstreamExchange> exchange,
                                  std::optional<anthropic::StreamOptions> to_openai,
-                                 std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers)
-    : exchange_(std::move(exchange)), idle_limit_(idle_limit), upstream_headers_(std::move(upstream_headers)) {
+                                 std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
+                                 std::string secret)
+    : exchange_(std::move(exchange)),
+      idle_limit_(idle_limit),
+      upstream_headers_(std::move(upstream_headers)),
+      secret_(std::move(secret)) {
   if (to_openai) translator_.emplace(std::move(*to_openai));
 }
 
@@ -58,9 +74,14 @@ Usage AnthropicStream::usage() const {
 void AnthropicStream::on_event(const net::SseEventView& event, StreamPiece& piece) {
   const std::string_view type = event.event;
   if (type == "message_stop") saw_message_stop_ = true;
-  if (type == "error" && !upstream_error_) upstream_error_ = std::string(event.data);
+  // Anthropic names every event; one without a name is read by its payload's type, as the
+  // translator does, so an unnamed error event still ends the stream as a failure.
+  const bool is_error = type == "error" || (type.empty() && payload_type(event.data) == "error");
+  if (is_error && !upstream_error_) upstream_error_ = std::string(event.data);
   if (translator_) {
     translator_->on_event(type, event.data, piece.bytes);
+    // An event the translator could not read ended the client's stream with an error frame.
+    if (translator_->failed() && !upstream_error_) upstream_error_ = std::string(event.data);
     return;
   }
   take_usage(event.data, passthrough_usage_);
@@ -100,6 +121,7 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
     if (!piece.bytes.empty()) break;
   }
   piece.finished = finished_;
+  redact_failed_piece(piece, secret_);
   co_return piece;
 }
 

@@ -1,6 +1,10 @@
 #include "providers/error_classification.hpp"
 
 #include <algorithm>
+
+#include "text/checked_number.hpp"
+
+#include <algorithm>
 #include <boost/json.hpp>
 #include <charconv>
 #include <cmath>
@@ -301,9 +305,12 @@ std::optional<double> non_negative_number(std::string_view s) {
   return value;
 }
 
+// A hostile or broken header's wait held within [0, kLongestWait]: the router honours only short
+// ones anyway, and nothing downstream may see a negative or overflowing duration.
 std::optional<std::chrono::milliseconds> to_millis(double ms) {
-  if (ms > 1e15) return std::nullopt;  // centuries: a broken header, not a hint
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::llround(ms)));
+  const auto held = text::clamped_integer<std::int64_t>(std::round(ms));
+  if (!held) return std::nullopt;  // NaN
+  return std::chrono::milliseconds(std::clamp<std::int64_t>(*held, 0, text::kLongestWait.count()));
 }
 
 // Just enough of RFC 9110 §5.6.7 to read the three HTTP-date forms.
@@ -352,7 +359,8 @@ struct DateReader {
   }
 };
 
-std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) {
+// In seconds, where year 9999 still fits: system_clock's nanoseconds end in 2262.
+std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view s) {
   DateReader r{s};
   int day = 0, year = 0, h = 0, m = 0, sec = 0;
   unsigned mon = 0;
@@ -401,7 +409,12 @@ std::optional<std::chrono::milliseconds> parse_retry_after(std::string_view head
     return to_millis(*seconds * 1000.0);
   }
   const auto when = parse_http_date(v);
-  if (!when || *when < now) return std::nullopt;
+  if (!when) return std::nullopt;
+  // Compared in seconds first: a date centuries away cannot be turned into nanoseconds.
+  const auto now_s = std::chrono::floor<std::chrono::seconds>(now);
+  if (*when < now_s) return std::nullopt;
+  if (*when - now_s > std::chrono::duration_cast<std::chrono::seconds>(text::kLongestWait)) return text::kLongestWait;
+  if (*when < now) return std::nullopt;
   return std::chrono::ceil<std::chrono::milliseconds>(*when - now);
 }
 

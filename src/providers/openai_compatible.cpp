@@ -7,6 +7,7 @@
 #include "providers/error_classification.hpp"
 #include "providers/openai_stream.hpp"
 #include "providers/param_support.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
 
@@ -21,7 +22,9 @@ std::string_view openai_path_for(api::Endpoint endpoint) {
   return "/chat/completions";
 }
 
-boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(AttemptContext& context) {
+namespace {
+
+boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (!deployment.missing_api_key_env.empty()) {
     co_return missing_key_failure(deployment);
@@ -64,8 +67,10 @@ boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(Attempt
 
   net::HeaderList forwarded = forwarded_upstream_headers(head);
   if (request.stream && context.endpoint != api::Endpoint::embeddings) {
+    if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     co_return std::make_unique<OpenAiStream>(std::move(exchange), request.include_usage,
-                                             context.stream_idle_limit, std::move(forwarded));
+                                             context.stream_idle_limit, std::move(forwarded),
+                                             std::string(deployment_secret(deployment)));
   }
 
   net::UpstreamExchange* raw = exchange.get();
@@ -73,14 +78,25 @@ boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(Attempt
   auto body = co_await exchange->read_all(context.deadline, 64u << 20);
   *context.cancel_current = nullptr;
   if (auto* error = std::get_if<net::UpstreamError>(&body)) {
-    co_return transport_failure(*error, deployment);
+    co_return transport_failure(*error);
   }
   FullResponse response;
   response.status = head.status;
   response.body = std::move(std::get<std::string>(body));
+  SkimmedAnswer answer = skim_answer(response.body);
+  if (!answer.is_json_object) {
+    co_return unusable_answer_failure(head, "a body that is not a JSON object", response.body.size());
+  }
   response.upstream_headers = std::move(forwarded);
-  response.usage = usage_from_body(response.body);
+  response.usage = answer.usage;
   co_return response;
+}
+
+}  // namespace
+
+boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(AttemptContext& context) {
+  // What the upstream said leaves the adapter only through here (and a stream's own redaction).
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
 }
 
 }  // namespace llmux::providers

@@ -1,11 +1,13 @@
 #include "providers/openai_stream.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
 #include "api/json_scan.hpp"
 #include "net/upstream_client.hpp"
 #include "providers/openai_chunk_scan.hpp"
+#include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 
 namespace llmux::providers {
@@ -91,7 +93,10 @@ UsageMention find_usage(std::string_view data, const ChunkKeys& keys) {
 void read_usage(std::string_view usage_json, Usage& usage) {
   std::int64_t prompt = 0, completion = 0, cache_write = 0;
   std::optional<std::int64_t> cached;
-  const auto int_value = [](std::string_view value) { return api::decode_int64(value).value_or(0); };
+  // A negative count from an upstream would be a refund: it counts as none.
+  const auto int_value = [](std::string_view value) {
+    return std::max<std::int64_t>(0, api::decode_int64(value).value_or(0));
+  };
   api::MemberCursor cursor(usage_json);
   api::Member member;
   while (cursor.next(member)) {
@@ -240,11 +245,13 @@ void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& c
 }
 
 OpenAiStream::OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,
-                           std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers)
+                           std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
+                           std::string secret)
     : exchange_(std::move(exchange)),
       filter_(client_wants_usage),
       idle_limit_(idle_limit),
-      upstream_headers_(std::move(upstream_headers)) {}
+      upstream_headers_(std::move(upstream_headers)),
+      secret_(std::move(secret)) {}
 
 OpenAiStream::~OpenAiStream() = default;
 
@@ -288,6 +295,7 @@ boost::asio::awaitable<StreamPiece> OpenAiStream::next() {
     if (!piece.bytes.empty()) break;  // forward what arrived now; never wait to batch
   }
   piece.finished = finished_;
+  redact_failed_piece(piece, secret_);
   co_return piece;
 }
 

@@ -52,7 +52,7 @@ class OpenAiStreamFilter {
 class OpenAiStream final : public StreamSource {
  public:
   OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,
-               std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers);
+               std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers, std::string secret);
   ~OpenAiStream() override;
 
   boost::asio::awaitable<StreamPiece> next() override;
@@ -65,6 +65,7 @@ class OpenAiStream final : public StreamSource {
   OpenAiStreamFilter filter_;
   std::chrono::milliseconds idle_limit_;
   net::HeaderList upstream_headers_;
+  std::string secret_;  // the deployment's key, hidden in what a failure quotes
   bool finished_ = false;
 };
 

@@ -15,7 +15,7 @@ boost::asio::awaitable<std::variant<std::unique_ptr<net::UpstreamExchange>, Atte
   auto started = co_await context.pool.start(target, std::move(request), context.deadline, &cancel);
   *context.cancel_current = nullptr;
   if (auto* error = std::get_if<net::UpstreamError>(&started)) {
-    co_return transport_failure(*error, context.deployment);
+    co_return transport_failure(*error);
   }
   auto exchange = std::move(std::get<std::unique_ptr<net::UpstreamExchange>>(started));
   if (exchange->head().status < 400) co_return std::move(exchange);
@@ -28,6 +28,15 @@ boost::asio::awaitable<std::variant<std::unique_ptr<net::UpstreamExchange>, Atte
   std::string_view text;
   if (auto* read = std::get_if<std::string>(&body)) text = *read;
   co_return http_failure(context.deployment, exchange->head(), text);
+}
+
+boost::asio::awaitable<AttemptFailure> non_stream_failure(AttemptContext& context, net::UpstreamExchange& exchange) {
+  net::UpstreamExchange* raw = &exchange;
+  *context.cancel_current = [raw] { raw->cancel(); };
+  auto body = co_await exchange.read_all(context.deadline, 1u << 20);
+  *context.cancel_current = nullptr;
+  if (auto* error = std::get_if<net::UpstreamError>(&body)) co_return transport_failure(*error);
+  co_return non_stream_answer_failure(context.deployment, exchange.head(), std::get<std::string>(body));
 }
 
 AttemptFailure stream_read_failure(const net::UpstreamError& error) {

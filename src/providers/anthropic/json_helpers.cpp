@@ -57,6 +57,7 @@ std::string_view string_member_or(const json::object& o, std::string_view key, s
 
 std::optional<std::int64_t> as_int(const json::value& v) {
   if (v.is_int64()) return v.get_int64();
+  // Past INT64_MAX (a uint64, or a double like 1e300) is no integer we can hold: refused, not wrapped.
   if (v.is_uint64()) return text::fitting_integer<std::int64_t>(v.get_uint64());
   if (v.is_double()) return text::exact_integer<std::int64_t>(v.get_double());
   return std::nullopt;

@@ -22,22 +22,34 @@ std::string_view stop_reason_from_finish_reason(std::string_view finish_reason) 
   return "end_turn";
 }
 
+namespace {
+
+// A token count from an upstream: a negative one would be a refund, so it counts as none.
+std::optional<std::int64_t> token_count(const json::object& usage, std::string_view key) {
+  auto v = int_member(usage, key);
+  if (v && *v < 0) return 0;
+  return v;
+}
+
+}  // namespace
+
 void merge_anthropic_usage(Usage& into, const json::object& usage) {
-  if (auto v = int_member(usage, "input_tokens")) into.input_tokens = *v;
-  if (auto v = int_member(usage, "output_tokens")) into.output_tokens = *v;
-  if (auto v = int_member(usage, "cache_read_input_tokens")) into.cache_read_input_tokens = *v;
-  if (auto v = int_member(usage, "cache_creation_input_tokens")) into.cache_creation_input_tokens = *v;
+  if (auto v = token_count(usage, "input_tokens")) into.input_tokens = *v;
+  if (auto v = token_count(usage, "output_tokens")) into.output_tokens = *v;
+  if (auto v = token_count(usage, "cache_read_input_tokens")) into.cache_read_input_tokens = *v;
+  if (auto v = token_count(usage, "cache_creation_input_tokens")) into.cache_creation_input_tokens = *v;
 }
 
 Usage usage_from_openai(const json::object& usage) {
   Usage u;
-  std::int64_t prompt = int_member_or(usage, "prompt_tokens", 0);
-  u.output_tokens = int_member_or(usage, "completion_tokens", 0);
+  std::int64_t prompt = token_count(usage, "prompt_tokens").value_or(0);
+  u.output_tokens = token_count(usage, "completion_tokens").value_or(0);
   if (const json::object* details = object_member(usage, "prompt_tokens_details")) {
-    u.cache_read_input_tokens = int_member_or(*details, "cached_tokens", 0);
+    u.cache_read_input_tokens = token_count(*details, "cached_tokens").value_or(0);
   }
   // LiteLLM-style upstreams (another gateway) report cache writes at the top level.
-  u.cache_creation_input_tokens = int_member_or(usage, "cache_creation_input_tokens", 0);
+  u.cache_creation_input_tokens = token_count(usage, "cache_creation_input_tokens").value_or(0);
+  // All three are >= 0, so neither subtraction can overflow.
   u.input_tokens = prompt - u.cache_read_input_tokens - u.cache_creation_input_tokens;
   if (u.input_tokens < 0) u.input_tokens = 0;
   return u;

@@ -3,6 +3,7 @@
 #include <boost/json/serialize.hpp>
 #include <optional>
 
+#include "providers/anthropic/field_types.hpp"
 #include "providers/anthropic/json_helpers.hpp"
 
 namespace llmux::providers::anthropic {
@@ -178,7 +179,15 @@ std::variant<std::string, TranslationError> to_openai_request(const json::object
     return bad("Bad Request: model is required for Anthropic Messages Request", "model");
   }
   const json::array* messages = array_member(request, "messages");
-  if (!messages) return bad("Bad Request: messages is required for Anthropic Messages Request");
+  if (!messages && is_absent(request, "messages"))
+    return bad("Bad Request: messages is required for Anthropic Messages Request");
+  if (auto wrong = check_field_types(request, anthropic_messages_field_rules(), ErrorWording::anthropic)) return *wrong;
+  if (const json::array* stop = array_member(request, "stop_sequences")) {
+    for (std::size_t i = 0; i < stop->size(); ++i) {
+      if (!(*stop)[i].is_string())
+        return bad("stop_sequences." + std::to_string(i) + ": Input should be a valid string", "stop_sequences");
+    }
+  }
 
   json::array out_messages;
   if (const json::value* system = request.if_contains("system"); system && !system->is_null()) {

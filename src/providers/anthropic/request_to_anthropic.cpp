@@ -8,10 +8,12 @@
 #include <string>
 #include <string_view>
 
+#include "providers/anthropic/field_types.hpp"
 #include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/max_tokens_defaults.hpp"
 #include "providers/anthropic/messages_to_anthropic.hpp"
 #include "providers/anthropic/tools_to_anthropic.hpp"
+#include "text/checked_number.hpp"
 
 namespace llmux::providers::anthropic {
 
@@ -169,7 +171,13 @@ std::variant<Thinking, TranslationError> thinking_from(const json::object& reque
     if (const json::object* o = t.value.if_object()) {
       std::string_view type = string_member_or(*o, "type");
       t.on = type == "enabled" || type == "adaptive";
-      t.budget = int_member(*o, "budget_tokens");
+      if (!is_absent(*o, "budget_tokens")) {
+        t.budget = int_member(*o, "budget_tokens");
+        if (!t.budget || *t.budget < 0) {
+          return TranslationError{400, "Invalid 'thinking.budget_tokens': expected a non-negative integer.",
+                                  "thinking"};
+        }
+      }
     }
     return t;
   }
@@ -206,6 +214,7 @@ TranslateOptions translate_options_for(const config::Deployment& deployment, boo
 
 std::variant<TranslatedRequest, TranslationError> to_anthropic_request(
     const json::object& request, const TranslateOptions& given_options) {
+  if (auto wrong = check_field_types(request, openai_chat_field_rules(), ErrorWording::openai)) return *wrong;
   TranslatedRequest result;
   TranslateOptions options = given_options;
   if (auto drop = request_drop_params(request)) options.drop_params = *drop;
@@ -247,7 +256,15 @@ std::variant<TranslatedRequest, TranslationError> to_anthropic_request(
     body["max_tokens"] = *as_int(*max_tokens);
   } else {
     std::int64_t fallback = default_max_tokens(options.upstream_model, options.default_max_tokens);
-    if (thinking.budget && fallback <= *thinking.budget) fallback = *thinking.budget + kFallbackMaxTokens;
+    if (thinking.budget && fallback <= *thinking.budget) {
+      // A client-chosen budget near INT64_MAX must not wrap into a negative max_tokens.
+      const auto raised = text::checked_add(*thinking.budget, kFallbackMaxTokens);
+      if (!raised) {
+        return TranslationError{400, "Invalid 'thinking.budget_tokens': too large to leave room for an answer.",
+                                "thinking"};
+      }
+      fallback = *raised;
+    }
     body["max_tokens"] = fallback;
   }
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "text/checked_number.hpp"
+
 namespace llmux::providers::anthropic {
 
 // A request we refuse to translate, or an upstream body we cannot read.
@@ -56,11 +58,13 @@ struct Usage {
   std::int64_t cache_creation_input_tokens = 0;
 
   // OpenAI's prompt_tokens counts every input token, cached or not.
+  // Upstream counts are hostile input: sums saturate instead of wrapping.
   std::int64_t prompt_tokens() const {
-    return input_tokens + cache_read_input_tokens + cache_creation_input_tokens;
+    return text::saturating_add(text::saturating_add(input_tokens, cache_read_input_tokens),
+                                cache_creation_input_tokens);
   }
   std::int64_t completion_tokens() const { return output_tokens; }
-  std::int64_t total_tokens() const { return prompt_tokens() + completion_tokens(); }
+  std::int64_t total_tokens() const { return text::saturating_add(prompt_tokens(), completion_tokens()); }
 };
 
 }  // namespace llmux::providers::anthropic

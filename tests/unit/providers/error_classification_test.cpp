@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "text/checked_number.hpp"
+
 #include "api/json_scan.hpp"
 
 namespace llmux::providers {
@@ -294,6 +296,19 @@ TEST(ParseRetryAfter, HttpDates) {
                                "Sun, 06 Nov 1994 08:49 GMT", "Sun Nov  6 08:49:37 1994 extra", "Sunday"}) {
     EXPECT_FALSE(parse_retry_after(bad, kNow)) << bad;
   }
+}
+
+TEST(ParseRetryAfter, HostileValuesAreHeldWithinTheLongestWait) {
+  // Dates past 2262 overflow system_clock's nanoseconds; huge numbers must not become UB.
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", kNow), text::kLongestWait);
+  EXPECT_EQ(parse_retry_after("Fri, 31 Dec 2400 23:59:59 GMT", kNow), text::kLongestWait);
+  EXPECT_FALSE(parse_retry_after("Mon, 01 Jan 1000 00:00:00 GMT", kNow));  // long past
+  const std::string huge = "1" + std::string(300, '0');
+  EXPECT_EQ(parse_retry_after(huge, kNow), text::kLongestWait);
+  EXPECT_EQ(parse_retry_after("99999999999999999", kNow), text::kLongestWait);
+  EXPECT_EQ(parse_retry_after_ms("99999999999999999999"), text::kLongestWait);
+  EXPECT_FALSE(parse_retry_after("1e300", kNow));
+  EXPECT_FALSE(parse_retry_after_ms("-5"));
 }
 
 TEST(ParseRetryAfterMs, Milliseconds) {

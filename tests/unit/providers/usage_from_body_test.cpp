@@ -67,3 +67,18 @@ TEST(UsageFromBody, NoUsageIsUnknown) {
 
 }  // namespace
 }  // namespace llmux::providers
+
+namespace llmux::providers {
+namespace {
+
+TEST(UsageFromBody, NegativeCountsFromAnUpstreamCountAsNone) {
+  const Usage usage = usage_from_body(
+      R"({"usage":{"prompt_tokens":-1000,"completion_tokens":-5,"prompt_tokens_details":{"cached_tokens":-2}}})");
+  EXPECT_TRUE(usage.known);
+  EXPECT_EQ(usage.prompt_tokens, 0);
+  EXPECT_EQ(usage.completion_tokens, 0);
+  EXPECT_EQ(usage.cached_tokens, 0);
+}
+
+}  // namespace
+}  // namespace llmux::providers
