@@ -108,6 +108,11 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
       piece.failure_framed = true;
       break;
     }
+    if (parser_.failed()) {
+      finished_ = true;
+      piece.failure = oversized_event_failure();
+      break;
+    }
     if (saw_message_stop_ || exchange_->done()) {
       finished_ = true;
       if (!saw_message_stop_) {

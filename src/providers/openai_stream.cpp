@@ -279,6 +279,11 @@ boost::asio::awaitable<StreamPiece> OpenAiStream::next() {
                                      std::nullopt};
       break;
     }
+    if (filter_.overflowed()) {
+      finished_ = true;
+      piece.failure = oversized_event_failure();
+      break;
+    }
     if (exchange_->done()) {
       finished_ = true;
       if (!filter_.saw_done()) {

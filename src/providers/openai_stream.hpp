@@ -23,6 +23,8 @@ class OpenAiStreamFilter {
   // Appends what the client should get for these upstream bytes.
   void feed(std::string_view upstream_bytes, std::string& client_bytes);
   bool saw_done() const { return saw_done_; }
+  // An event grew past the SSE parser's limit (a line that never ends): the stream cannot go on.
+  bool overflowed() const { return parser_.failed(); }
   bool saw_finish_reason() const { return saw_finish_reason_; }
   // An in-band `data: {"error": …}` frame was seen (some servers report failures that way).
   const std::optional<std::string>& upstream_error() const { return upstream_error_; }

@@ -45,4 +45,9 @@ AttemptFailure stream_read_failure(const net::UpstreamError& error) {
                         "upstream stream broke: " + error.message, std::nullopt};
 }
 
+AttemptFailure oversized_event_failure() {
+  return AttemptFailure{router::ErrorKind::internal, 0, "upstream stream event exceeds the SSE size limit",
+                        std::nullopt};
+}
+
 }  // namespace llmux::providers

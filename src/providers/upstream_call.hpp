@@ -23,4 +23,8 @@ boost::asio::awaitable<AttemptFailure> non_stream_failure(AttemptContext& contex
 // A stream that could not be read on (reset, idle timeout) after it started.
 AttemptFailure stream_read_failure(const net::UpstreamError& error);
 
+// A stream whose event grew past the SSE parser's limit (a line that never ends): a broken
+// upstream, not something to wait out.
+AttemptFailure oversized_event_failure();
+
 }  // namespace llmux::providers

@@ -96,6 +96,11 @@ const scripts = {
     const body = '<html>\n<body>\ndata: not an event\n\n</body>\n</html>\n';
     return { pieces: [rawHead(200, 'text/html', body.length) + body] };
   },
+  // A data line that never ends (17 MiB, past the SSE parser's 16 MiB): the stream must end with
+  // an error saying so, not go quiet while the rest is dropped.
+  '/oa-endless/v1/chat/completions': () => ({
+    pieces: [rawHead(200, 'text/event-stream'), sse([{ data: openAiChunk('Hi') }]), 'data: ' + 'x'.repeat(17 << 20)],
+  }),
   '/an-html/v1/messages': () => {
     const body = '<html>maintenance</html>';
     return { pieces: [rawHead(200, 'text/html', body.length) + body] };
@@ -129,6 +134,7 @@ before(async () => {
       deployment('oa-stream-json', 'oa-stream-json', 'openai'),
       deployment('oa-stream-html', 'oa-stream-html', 'openai'),
       deployment('an-html', 'an-html', 'anthropic'),
+      deployment('oa-endless', 'oa-endless', 'openai'),
     ],
     router_settings: { num_retries: 0, fallbacks: [{ 'html-then-good': ['good'] }] },
   }), { args: ['--verbose'] });
@@ -208,4 +214,12 @@ test('an Anthropic pass-through answer that is not JSON is a 502 in Anthropic\'s
   const body = JSON.parse(answer.text);
   assert.equal(body.type, 'error', answer.text);
   assert.equal(typeof body.error?.message, 'string', answer.text);
+});
+
+test('a stream event past the SSE size limit ends the stream with an error that says so', async () => {
+  const answer = await post('/v1/chat/completions', ask('oa-endless', { stream: true }));
+  assert.equal(answer.status, 200, answer.text.slice(0, 200));
+  assert.ok(answer.text.includes('"Hi"'), answer.text.slice(0, 400));
+  assert.match(answer.text, /SSE size limit/, answer.text.slice(0, 400));
+  assert.ok(answer.text.length < 1 << 20, 'the endless line is not forwarded');
 });
