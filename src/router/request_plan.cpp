@@ -202,7 +202,7 @@ int RequestPlan::num_retries_for(const config::Deployment& first_choice) const {
   // can back off for seconds: a million would hold the call for days). Never held below what the
   // config itself gives, so a cap lower than the config's num_retries cannot make asking cost retries.
   // Over the cap is clamped, not refused: it is a wish about effort, LiteLLM accepts it, and
-  // x-litellm-max-retries shows the client what it got.
+  // x-litellm-attempted-retries shows the client what it got.
   if (overrides_.num_retries) n = std::min(*overrides_.num_retries, std::max(n, config.server.max_request_retries));
   return std::max(0, n);
 }
