@@ -76,11 +76,17 @@ struct Scanner {
   std::size_t pos = 0;
   std::optional<JsonSyntaxError> error;
   bool string_escaped = false;  // whether the last string read held a backslash escape
+  std::size_t max_members = kNoMemberLimit;  // per object
 
-  explicit Scanner(std::string_view t, std::size_t p = 0) : text(t), pos(p) {}
+  explicit Scanner(std::string_view t, std::size_t p = 0, std::size_t max = kNoMemberLimit)
+      : text(t), pos(p), max_members(max) {}
 
   bool fail(std::size_t at, std::string_view why) {
     if (!error) error = JsonSyntaxError{at, why};
+    return false;
+  }
+  bool fail_member_limit(std::size_t at) {
+    if (!error) error = JsonSyntaxError{at, "too many members in an object", true};
     return false;
   }
   bool at_end() const { return pos >= text.size(); }
@@ -210,8 +216,9 @@ struct Scanner {
       ++pos;
       return true;
     }
-    for (;;) {
+    for (std::size_t members = 1;; ++members) {
       if (at_end() || peek() != '"') return fail(pos, "expected a string key");
+      if (members > max_members) return fail_member_limit(pos);
       if (!string()) return false;
       skip_ws();
       if (at_end() || peek() != ':') return fail(pos, "expected ':'");
@@ -387,8 +394,8 @@ bool is_full_number(std::string_view value) {
 
 }  // namespace
 
-std::optional<JsonSyntaxError> find_json_error(std::string_view text) {
-  Scanner s(text);
+std::optional<JsonSyntaxError> find_json_error(std::string_view text, std::size_t max_members) {
+  Scanner s(text, 0, max_members);
   s.skip_ws();
   if (s.at_end()) return JsonSyntaxError{s.pos, "empty input"};
   if (!s.value(0)) return s.error;
@@ -400,9 +407,11 @@ bool validate_json(std::string_view text) { return !find_json_error(text); }
 
 bool MemberCursor::next(Member& out) {
   if (state_ == State::done || error_) return false;
-  Scanner s(text_, pos_);
+  Scanner s(text_, pos_, max_members_);
   const CursorStep step = advance_to_item(s, state_ == State::start, kObjectBrackets);
-  if (step == CursorStep::item && read_member(s, out)) {
+  if (step == CursorStep::item && members_read_ == max_members_) s.fail_member_limit(s.pos);
+  if (step == CursorStep::item && !s.error && read_member(s, out)) {
+    ++members_read_;
     pos_ = s.pos;
     state_ = State::after_member;
     return true;

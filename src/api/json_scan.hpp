@@ -12,6 +12,8 @@
 //     value: a lone or reversed surrogate is rejected. Upstreams tokenize UTF-8, so a body
 //     that cannot be transcoded is refused at the edge instead of failing deep upstream;
 //   * nesting deeper than kMaxJsonDepth arrays/objects is rejected (bounded recursion);
+//   * a reader may bound how many members one object holds (max_members below), so that what
+//     later walks a request's objects member by member has a known cost;
 //   * duplicate keys are allowed; readers here take the LAST one, like Python's json.loads
 //     (what LiteLLM and Python upstreams see), so routing and upstream agree on the value.
 
@@ -26,14 +28,19 @@
 namespace llmux::api {
 
 inline constexpr int kMaxJsonDepth = 128;
+inline constexpr std::size_t kNoMemberLimit = SIZE_MAX;
 
 struct JsonSyntaxError {
   std::size_t offset = 0;   // byte at which the text stopped being JSON
   std::string_view reason;  // static text, e.g. "unterminated string"
+  // An object held more members than the reader allows (at `offset`, the first one too many):
+  // the text may well be valid JSON, so the caller names the limit rather than a syntax error.
+  bool over_member_limit = false;
 };
 
-// Full syntax check of one JSON text (any value, surrounding whitespace allowed).
-std::optional<JsonSyntaxError> find_json_error(std::string_view text);
+// Full syntax check of one JSON text (any value, surrounding whitespace allowed), with at most
+// `max_members` members in any one object.
+std::optional<JsonSyntaxError> find_json_error(std::string_view text, std::size_t max_members = kNoMemberLimit);
 bool validate_json(std::string_view text);
 
 // One `"key": value` of an object. Offsets are into the text the member was read from.
@@ -52,16 +59,20 @@ struct Member {
 
 // Walks the members of the object `text` holds (whitespace around it allowed), validating
 // as it goes; nothing is allocated. next() returns false at the end or on a syntax error;
-// error() tells which.
+// error() tells which. Neither this object nor any object nested in it may hold more than
+// `max_members` members (error().over_member_limit).
 class MemberCursor {
  public:
-  explicit MemberCursor(std::string_view text) : text_(text) {}
+  explicit MemberCursor(std::string_view text, std::size_t max_members = kNoMemberLimit)
+      : text_(text), max_members_(max_members) {}
   bool next(Member& out);
   const std::optional<JsonSyntaxError>& error() const { return error_; }
 
  private:
   enum class State { start, after_member, done };
   std::string_view text_;
+  std::size_t max_members_;
+  std::size_t members_read_ = 0;
   std::size_t pos_ = 0;
   State state_ = State::start;
   std::optional<JsonSyntaxError> error_;

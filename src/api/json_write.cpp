@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <vector>
+
 #include "api/json_scan.hpp"
 #include "api/json_text.hpp"
 
@@ -75,20 +78,26 @@ void write_json_string(Sink& sink, std::string_view s) {
   sink.put('"');
 }
 
-std::optional<std::string_view> replacement_for(std::size_t index, const Edits& edits) {
-  std::optional<std::string_view> found;
-  for (const auto& r : edits.replace) {
-    if (r.member_index == index) found = r.value_json;  // the last one wins
-  }
-  return found;
-}
+// Edits in member order, so that splicing walks them alongside the members: looking each member
+// up in the lists instead would cost members x edits, and a hostile body can make both large
+// (every duplicate `model` key is one removal).
+struct EditWalk {
+  const Edits& edits;
+  std::size_t next_replace = 0, next_remove = 0;
 
-bool is_removed(std::size_t index, const Edits& edits) {
-  for (std::size_t r : edits.remove) {
-    if (r == index) return true;
+  // Called with increasing indexes.
+  bool removed(std::size_t index) {
+    while (next_remove < edits.remove.size() && edits.remove[next_remove] < index) ++next_remove;
+    return next_remove < edits.remove.size() && edits.remove[next_remove] == index;
   }
-  return false;
-}
+  std::optional<std::string_view> replacement(std::size_t index) {
+    std::optional<std::string_view> found;
+    for (; next_replace < edits.replace.size() && edits.replace[next_replace].member_index <= index; ++next_replace) {
+      if (edits.replace[next_replace].member_index == index) found = edits.replace[next_replace].value_json;  // the last one wins
+    }
+    return found;
+  }
+};
 
 template <class Sink>
 void write_spliced(Sink& sink, std::string_view text, std::span<const Member> members, const Edits& edits) {
@@ -106,9 +115,11 @@ void write_spliced(Sink& sink, std::string_view text, std::span<const Member> me
   } else {
     sink.put(text.substr(open, members.front().member_begin - open));
     bool previous_kept = false;
+    EditWalk walk{edits};
     for (std::size_t i = 0; i < members.size(); ++i) {
       const Member& m = members[i];
-      if (is_removed(i, edits)) {
+      const std::optional<std::string_view> value = walk.replacement(i);
+      if (walk.removed(i)) {
         previous_kept = false;
         continue;
       }
@@ -120,7 +131,7 @@ void write_spliced(Sink& sink, std::string_view text, std::span<const Member> me
           sink.put(',');
         }
       }
-      if (auto value = replacement_for(i, edits)) {
+      if (value) {
         sink.put(text.substr(m.member_begin, m.value_begin - m.member_begin));
         sink.put(*value);
         sink.put(text.substr(m.value_end, m.member_end - m.value_end));
@@ -145,12 +156,29 @@ void write_spliced(Sink& sink, std::string_view text, std::span<const Member> me
 }  // namespace
 
 std::string splice(std::string_view object_json, std::span<const Member> members, const Edits& edits) {
+  // Callers mostly list edits in member order already; only the others pay for a sorted copy.
+  const auto by_index = [](const ValueReplacement& a, const ValueReplacement& b) {
+    return a.member_index < b.member_index;
+  };
+  Edits sorted = edits;
+  std::vector<ValueReplacement> replace_copy;
+  std::vector<std::size_t> remove_copy;
+  if (!std::is_sorted(edits.replace.begin(), edits.replace.end(), by_index)) {
+    replace_copy.assign(edits.replace.begin(), edits.replace.end());
+    std::stable_sort(replace_copy.begin(), replace_copy.end(), by_index);  // stable: the last one still wins
+    sorted.replace = replace_copy;
+  }
+  if (!std::is_sorted(edits.remove.begin(), edits.remove.end())) {
+    remove_copy.assign(edits.remove.begin(), edits.remove.end());
+    std::sort(remove_copy.begin(), remove_copy.end());
+    sorted.remove = remove_copy;
+  }
   CountingSink counter;
-  write_spliced(counter, object_json, members, edits);
+  write_spliced(counter, object_json, members, sorted);
   std::string out;
   out.reserve(counter.size);
   StringSink sink{out};
-  write_spliced(sink, object_json, members, edits);
+  write_spliced(sink, object_json, members, sorted);
   return out;
 }
 

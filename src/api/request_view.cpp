@@ -6,6 +6,9 @@
 #include <climits>
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
+
+#include "api/first_occurrences.hpp"
 
 namespace llmux::api {
 namespace {
@@ -108,30 +111,43 @@ MaybeError read_flag(std::string_view param, std::string_view value, bool& out) 
   return read_bool(param, value, out);
 }
 
+RequestError out_of_range(std::string_view param, std::string_view expected, std::string_view value) {
+  std::string message = "Invalid '";
+  message.append(param).append("': expected a value ").append(expected).append(", but got ");
+  message.append(value).append(" instead.");
+  return bad_param(param, std::move(message));
+}
+
+// A count the gateway acts on (retries, fallback hops). Past INT_MAX (even past int64) it is
+// read as INT_MAX: the router holds it to its own cap (llmux_settings.max_request_retries), so
+// "very many" and "more than we allow" mean the same thing.
 MaybeError read_count(std::string_view param, std::string_view value, std::optional<int>& out) {
   if (is_null(value)) return std::nullopt;
-  auto n = decode_int64(value);
-  if (!n) return type_error(param, "an integer", value);
-  if (*n < 0 || *n > INT_MAX) {
-    std::string message = "Invalid '";
-    message.append(param).append("': expected a value >= 0, but got ").append(value).append(" instead.");
-    return bad_param(param, std::move(message));
-  }
-  out = static_cast<int>(*n);
+  if (!is_integer(value)) return type_error(param, "an integer", value);
+  if (value.front() == '-' && value != "-0") return out_of_range(param, ">= 0", value);
+  const std::optional<std::int64_t> n = decode_int64(value);
+  out = n && *n <= INT_MAX ? static_cast<int>(*n) : INT_MAX;
   return std::nullopt;
 }
 
+// Seconds to wait. A number too large for a double (1e400) is read as infinity, as Python
+// reads it: the gateway holds every client duration to llmux_settings.max_request_timeout.
 MaybeError read_seconds(std::string_view param, std::string_view value, std::optional<double>& out) {
   if (is_null(value)) return std::nullopt;
-  auto d = decode_double(value);
+  std::optional<double> d = decode_double(value);
+  if (!d && is_number(value) && validate_json(value)) d = std::strtod(std::string(value).c_str(), nullptr);
   if (!d) return type_error(param, "a number", value);
-  if (!(*d > 0)) {
-    std::string message = "Invalid '";
-    message.append(param).append("': expected a value > 0, but got ").append(value).append(" instead.");
-    return bad_param(param, std::move(message));
-  }
+  if (!(*d > 0)) return out_of_range(param, "> 0", value);
   out = *d;
   return std::nullopt;
+}
+
+// A list the gateway itself walks (tags, fallbacks) may hold at most `max_items` entries.
+RequestError too_many_items(std::string_view param, std::size_t max_items) {
+  std::string message = "Invalid '";
+  message.append(param).append("': expected an array with at most ").append(std::to_string(max_items));
+  message.append(" items (llmux_settings.max_routing_list_items), but got more.");
+  return bad_param(param, std::move(message));
 }
 
 // A wrong element is named by its index, as OpenAI does ("Invalid type for 'tags[1]'…");
@@ -143,13 +159,15 @@ RequestError element_type_error(std::string_view param, std::size_t index, std::
   return error;
 }
 
-MaybeError read_string_list(std::string_view param, std::string_view value, std::vector<std::string>& out) {
+MaybeError read_string_list(std::string_view param, std::string_view value, std::size_t max_items,
+                            std::vector<std::string>& out) {
   if (is_null(value)) return std::nullopt;
   if (!is_array(value)) return type_error(param, "an array of strings", value);
   std::vector<std::string> list;
   ElementCursor elements(value);
   std::string_view element;
   while (elements.next(element)) {
+    if (list.size() == max_items) return too_many_items(param, max_items);
     auto s = decode_string(element);
     if (!s) return element_type_error(param, list.size(), "a string", element);
     list.push_back(std::move(*s));
@@ -161,7 +179,7 @@ MaybeError read_string_list(std::string_view param, std::string_view value, std:
 // A list of group names, or of {"model": name} objects (LiteLLM's per-request form). Other
 // object shapes carry per-fallback parameter overrides we do not implement: refuse them
 // rather than silently ignore what the caller asked for.
-MaybeError read_fallbacks(std::string_view param, std::string_view value,
+MaybeError read_fallbacks(std::string_view param, std::string_view value, std::size_t max_items,
                           std::optional<std::vector<std::string>>& out) {
   if (is_null(value)) return std::nullopt;
   if (!is_array(value)) return type_error(param, "an array of model names", value);
@@ -169,6 +187,7 @@ MaybeError read_fallbacks(std::string_view param, std::string_view value,
   ElementCursor elements(value);
   std::string_view element;
   while (elements.next(element)) {
+    if (names.size() == max_items) return too_many_items(param, max_items);
     std::optional<std::string> name;
     if (is_object(element)) {
       MemberCursor fields(element);
@@ -257,11 +276,8 @@ MaybeError check_embedding_input(std::string_view value, bool& present) {
   return std::nullopt;
 }
 
-void add_unique(std::vector<std::string>& list, std::string value) {
-  if (std::find(list.begin(), list.end(), value) == list.end()) list.push_back(std::move(value));
-}
-
 struct ReadState {
+  ReadLimits limits;
   bool have_model = false;
   bool have_required = false;
   std::optional<int> max_retries;
@@ -270,6 +286,7 @@ struct ReadState {
 
 MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view value, RequestView& view,
                        ReadState& state) {
+  const std::size_t max_items = state.limits.max_list_items;
   if (key == "model") {
     if (is_null(value)) {
       state.have_model = false;
@@ -309,20 +326,20 @@ MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view
     if (!is_object(value)) return type_error("metadata", "an object", value);
     auto tags = find_member(value, "tags");
     if (!tags) return std::nullopt;
-    return read_string_list("metadata.tags", *tags, state.metadata_tags);
+    return read_string_list("metadata.tags", *tags, max_items, state.metadata_tags);
   }
   if (key == "tags") {
     state.top_level_tags.clear();
-    return read_string_list("tags", value, state.top_level_tags);
+    return read_string_list("tags", value, max_items, state.top_level_tags);
   }
   if (key == "num_retries") return read_count(key, value, view.num_retries);
   if (key == "max_retries") return read_count(key, value, state.max_retries);
   if (key == "max_fallbacks") return read_count(key, value, view.max_fallbacks);
   if (key == "timeout") return read_seconds(key, value, view.timeout_seconds);
   if (key == "stream_timeout") return read_seconds(key, value, view.stream_timeout_seconds);
-  if (key == "fallbacks") return read_fallbacks(key, value, view.fallbacks);
-  if (key == "context_window_fallbacks") return read_fallbacks(key, value, view.context_window_fallbacks);
-  if (key == "content_policy_fallbacks") return read_fallbacks(key, value, view.content_policy_fallbacks);
+  if (key == "fallbacks") return read_fallbacks(key, value, max_items, view.fallbacks);
+  if (key == "context_window_fallbacks") return read_fallbacks(key, value, max_items, view.context_window_fallbacks);
+  if (key == "content_policy_fallbacks") return read_fallbacks(key, value, max_items, view.content_policy_fallbacks);
   if (key == "disable_fallbacks") return read_flag(key, value, view.disable_fallbacks);
   if (key == "mock_response") return read_string(key, value, view.mock_response);
   if (key == "mock_testing_fallbacks") return read_flag(key, value, view.mock_testing_fallbacks);
@@ -356,13 +373,19 @@ bool is_gateway_control_param(std::string_view key) {
 }
 
 std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::string_view body,
-                                                     std::string_view model_from_path) {
+                                                     std::string_view model_from_path, const ReadLimits& limits) {
   RequestView view;
   view.body = body;
   view.members.reserve(16);
-  MemberCursor cursor(body);
+  MemberCursor cursor(body, limits.max_object_keys);
   Member member;
   while (cursor.next(member)) view.members.push_back(member);
+  if (cursor.error() && cursor.error()->over_member_limit) {
+    std::string message = "Invalid request body: an object at byte ";
+    message.append(std::to_string(cursor.error()->offset)).append(" has more than ");
+    message.append(std::to_string(limits.max_object_keys)).append(" keys (llmux_settings.max_json_object_keys).");
+    return RequestError{400, std::move(message), "", "invalid_request_error"};
+  }
   if (cursor.error()) {
     const auto syntax = find_json_error(body);
     if (!syntax)
@@ -372,7 +395,7 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
     return RequestError{400, std::move(message), "", "invalid_request_error"};
   }
 
-  ReadState state;
+  ReadState state{limits};
   std::string decoded_key;
   view.present_params.reserve(view.members.size());
   for (const Member& m : view.members) {
@@ -383,8 +406,9 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
       key = decoded_key;
     }
     if (auto error = read_member(endpoint, key, m.value(body), view, state)) return std::move(*error);
-    if (key != "model" && !is_gateway_control_param(key)) add_unique(view.present_params, std::string(key));
+    if (key != "model" && !is_gateway_control_param(key)) view.present_params.emplace_back(key);
   }
+  keep_first_occurrences(view.present_params);
   if (!model_from_path.empty()) {
     view.model = std::string(model_from_path);
   } else if (!state.have_model) {
@@ -394,7 +418,9 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
 
   if (!view.num_retries) view.num_retries = state.max_retries;
   view.tags = std::move(state.top_level_tags);
-  for (auto& tag : state.metadata_tags) add_unique(view.tags, std::move(tag));
+  view.tags.insert(view.tags.end(), std::make_move_iterator(state.metadata_tags.begin()),
+                   std::make_move_iterator(state.metadata_tags.end()));
+  keep_first_occurrences(view.tags);
   return view;
 }
 

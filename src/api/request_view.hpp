@@ -45,6 +45,13 @@ struct RequestView {
   std::vector<Member> members;  // spans into body, for splicing later
 };
 
+// What one body may make the reader (and everything after it that walks the body) do. The
+// gateway fills these from llmux_settings (config::ServerSettings, same defaults, a test checks).
+struct ReadLimits {
+  std::size_t max_object_keys = 10000;  // members of any one object, duplicates counted
+  std::size_t max_list_items = 1000;    // entries of `tags`, `metadata.tags` and each fallbacks list
+};
+
 struct RequestError {
   int status = 400;
   // LiteLLM's wording where it has one (corrections B1: "Missing required parameter:
@@ -59,9 +66,11 @@ struct RequestError {
 // Validates the body once (one pass) and reads what routing needs. Duplicate keys: the last
 // one counts, as in Python (what LiteLLM and most upstreams see). `model_from_path` is the
 // model an Azure-style URL names (/openai/deployments/{model}/…): when not empty it is the
-// model, and a body without `model` is accepted.
+// model, and a body without `model` is accepted. A body past `limits` is a 400 naming the
+// limit.
 std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::string_view body,
-                                                     std::string_view model_from_path = {});
+                                                     std::string_view model_from_path = {},
+                                                     const ReadLimits& limits = {});
 
 // Whether a top-level key is one of LiteLLM's request-level controls that never go upstream.
 bool is_gateway_control_param(std::string_view key);

@@ -129,6 +129,12 @@ struct ServerSettings {
   std::string anthropic_version = "2023-06-01";
   std::string database_path = "llmux.db";  // the SQLite store when no database_url is set
   std::string prices_file;                 // a LiteLLM model_prices JSON over the built-in prices
+  // What one request may ask of the gateway (hostile input). The first two have the same
+  // defaults as api::ReadLimits.
+  std::size_t max_json_object_keys = 10000;   // members of any one object of a request body
+  std::size_t max_routing_list_items = 1000;  // entries of a request's tags / fallbacks lists
+  int max_request_retries = 10;               // a request's num_retries, never held below the config's own
+  double max_request_timeout_seconds = 6000;  // a request's timeout / stream_timeout, likewise
 };
 
 struct Config {

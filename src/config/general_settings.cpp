@@ -81,6 +81,16 @@ ServerSettings parse_llmux_settings(ParseContext& ctx, const Field& section) {
       assign_if(read_text(ctx, field), out.database_path);
     } else if (key == "prices_file") {
       assign_if(read_text(ctx, field), out.prices_file);
+    } else if (key == "max_json_object_keys") {
+      assign_if(positive_size(ctx, field, read_integer(ctx, field)), out.max_json_object_keys);
+    } else if (key == "max_routing_list_items") {
+      assign_if(positive_size(ctx, field, read_integer(ctx, field)), out.max_routing_list_items);
+    } else if (key == "max_request_retries") {
+      assign_if(non_negative(ctx, field, read_int(ctx, field)), out.max_request_retries);
+    } else if (key == "max_request_timeout") {
+      const auto seconds = read_number(ctx, field);
+      if (seconds && !(*seconds > 0)) ctx.fail(field, field.path + " must be greater than 0");
+      assign_if(seconds, out.max_request_timeout_seconds);
     } else {
       ctx.warn_unrecognised(field, Section::llmux_settings);
     }

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "api/error_body.hpp"
+#include "gateway/attempt_timeouts.hpp"
 #include "observe/log.hpp"
 #include "providers/mock_provider.hpp"
 
@@ -17,10 +18,6 @@ using providers::AttemptFailure;
 using providers::AttemptOutcome;
 
 namespace {
-
-std::chrono::milliseconds seconds_to_ms(double seconds) {
-  return std::chrono::milliseconds(static_cast<std::int64_t>(std::max(0.0, seconds) * 1000.0));
-}
 
 // LiteLLM's mock_testing_* flags fail the requested group, so its fallbacks are exercised.
 std::optional<AttemptFailure> mock_testing_failure(const api::RequestView& view, std::string_view group) {
@@ -154,17 +151,14 @@ asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, Wo
     if (auto injected = mock_testing_failure(view, call.group)) co_return AttemptOutcome{std::move(*injected)};
   }
   if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view);
-  const double timeout_s =
-      view.timeout_seconds.value_or(deployment.timeout_seconds.value_or(config.router.timeout_seconds));
-  const double stream_timeout_s = view.stream_timeout_seconds.value_or(deployment.stream_timeout_seconds.value_or(
-      config.router.stream_timeout_seconds.value_or(timeout_s)));
+  const AttemptTimeouts timeouts = attempt_timeouts(view, deployment, config);
   providers::AttemptContext context{deployment,
                                     call.endpoint,
                                     view,
                                     config,
                                     worker.pool,
-                                    attempt_started + seconds_to_ms(view.stream ? stream_timeout_s : timeout_s),
-                                    seconds_to_ms(stream_timeout_s),
+                                    attempt_started + timeouts.whole,
+                                    timeouts.first_byte,
                                     &cancel.cancel_current,
                                     call.wire->format(),
                                     call.client_body,

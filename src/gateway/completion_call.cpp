@@ -2,6 +2,7 @@
 
 #include "api/error_body.hpp"
 #include "gateway/call_accounting.hpp"
+#include "gateway/read_limits.hpp"
 #include "gateway/route_report.hpp"
 
 namespace llmux::gateway {
@@ -97,7 +98,7 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   call.endpoint = endpoint_for(route.route);
   call.wire = &openai_wire();
 
-  auto parsed = api::read_request(call.endpoint, request.body, route.model_in_path);
+  auto parsed = api::read_request(call.endpoint, request.body, route.model_in_path, read_limits(*shared.config));
   std::optional<CallAccounting> accounting;
   std::optional<Refusal> refusal;
   if (auto* error = std::get_if<api::RequestError>(&parsed)) {

@@ -6,6 +6,7 @@
 #include "api/error_body.hpp"
 #include "api/json_scan.hpp"
 #include "gateway/call_accounting.hpp"
+#include "gateway/read_limits.hpp"
 #include "gateway/route_report.hpp"
 #include "providers/anthropic/count_tokens.hpp"
 #include "providers/anthropic/json_helpers.hpp"
@@ -104,7 +105,7 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
     co_return;
   }
   const std::string openai_body = with_gateway_controls(std::move(std::get<std::string>(translated)), request.body);
-  auto view = api::read_request(api::Endpoint::chat_completions, openai_body);
+  auto view = api::read_request(api::Endpoint::chat_completions, openai_body, {}, read_limits(*shared.config));
   if (auto* error = std::get_if<api::RequestError>(&view)) {
     co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
     co_return;

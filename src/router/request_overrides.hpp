@@ -14,7 +14,7 @@ struct Deployment;
 namespace llmux::router {
 
 struct RequestOverrides {
-  std::optional<int> num_retries{};
+  std::optional<int> num_retries{};  // held to llmux_settings.max_request_retries (RequestPlan)
   // Plain lists of group names; a present list replaces the config rule for every group of the request.
   std::optional<std::vector<std::string>> fallbacks{}, context_window_fallbacks{}, content_policy_fallbacks{};
   bool disable_fallbacks = false;

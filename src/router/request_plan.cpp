@@ -195,9 +195,15 @@ std::chrono::milliseconds RequestPlan::backoff_before_retry(const GroupFrame& fr
 }
 
 int RequestPlan::num_retries_for(const config::Deployment& first_choice) const {
-  int n = router_.config().router.num_retries;
+  const config::Config& config = router_.config();
+  int n = config.router.num_retries;
   if (first_choice.max_retries) n = *first_choice.max_retries;
-  if (overrides_.num_retries) n = *overrides_.num_retries;
+  // A client may ask for fewer retries, or more up to llmux_settings.max_request_retries (each one
+  // can back off for seconds: a million would hold the call for days). Never held below what the
+  // config itself gives, so a cap lower than the config's num_retries cannot make asking cost retries.
+  // Over the cap is clamped, not refused: it is a wish about effort, LiteLLM accepts it, and
+  // x-litellm-attempted-retries shows the client what it got.
+  if (overrides_.num_retries) n = std::min(*overrides_.num_retries, std::max(n, config.server.max_request_retries));
   return std::max(0, n);
 }
 

@@ -264,6 +264,43 @@ TEST(MemberCursor, ReportsErrors) {
   EXPECT_EQ(not_object.error()->reason, "expected an object");
 }
 
+// A bound on members per object, duplicates counted, for the top level and every nested object.
+TEST(MemberCursor, MemberLimit) {
+  const auto count_members = [](std::string_view text, std::size_t limit, std::size_t& read) {
+    MemberCursor cursor(text, limit);
+    Member m;
+    read = 0;
+    while (cursor.next(m)) ++read;
+    return cursor.error();
+  };
+  std::size_t read = 0;
+  EXPECT_FALSE(count_members(R"({"a":1,"a":2,"b":3})", 3, read));
+  EXPECT_EQ(read, 3u);
+  auto error = count_members(R"({"a":1,"a":2,"b":3})", 2, read);
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(error->over_member_limit);
+  EXPECT_EQ(error->offset, 13u);  // the third key
+  EXPECT_EQ(read, 2u);
+
+  error = count_members(R"({"a":{"x":1,"y":2,"z":3}})", 2, read);
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(error->over_member_limit);
+  EXPECT_EQ(read, 0u);
+  error = count_members(R"({"a":[{"x":1},{"x":1,"y":2,"z":3}]})", 2, read);
+  ASSERT_TRUE(error);
+  EXPECT_TRUE(error->over_member_limit);
+
+  // A syntax error is still a syntax error, and arrays are not objects.
+  error = count_members(R"({"a":tru})", 2, read);
+  ASSERT_TRUE(error);
+  EXPECT_FALSE(error->over_member_limit);
+  EXPECT_FALSE(count_members(R"({"a":[1,2,3,4,5]})", 1, read));
+
+  EXPECT_FALSE(find_json_error(R"([{"a":1,"b":2}])", 2));
+  ASSERT_TRUE(find_json_error(R"([{"a":1,"b":2}])", 1));
+  EXPECT_TRUE(find_json_error(R"([{"a":1,"b":2}])", 1)->over_member_limit);
+}
+
 TEST(ElementCursor, WalksElements) {
   ElementCursor cursor(R"([ 1 , "two", {"three":3}, [4] ])");
   std::vector<std::string_view> elements;
@@ -461,6 +498,20 @@ TEST(Splice, RemoveWinsOverReplaceAndFirstMiddleLast) {
   const ValueReplacement replace[] = {{1, "9"}};
   const std::size_t remove[] = {1};
   EXPECT_EQ(splice(body, *members, Edits{replace, remove, {}}), R"({"a":1,"c":3})");
+}
+
+// Edits may come in any order: splice walks them in member order, so their order must not
+// change the result (a later replacement of the same member still wins).
+TEST(Splice, EditsInAnyOrder) {
+  const std::string body = R"({"a":1,"b":2,"c":3,"d":4})";
+  auto members = top_level_members(body);
+  ASSERT_TRUE(members);
+  const std::size_t remove[] = {3, 0, 3};
+  const ValueReplacement replace[] = {{2, "30"}, {1, "20"}, {2, "31"}};
+  EXPECT_EQ(splice(body, *members, Edits{replace, remove, {}}), R"({"b":20,"c":31})");
+  const std::size_t remove_sorted[] = {0, 3};
+  const ValueReplacement replace_sorted[] = {{1, "20"}, {2, "30"}, {2, "31"}};
+  EXPECT_EQ(splice(body, *members, Edits{replace_sorted, remove_sorted, {}}), R"({"b":20,"c":31})");
 }
 
 TEST(Splice, EmptyObjectAndNested) {

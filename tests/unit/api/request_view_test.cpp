@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <climits>
+#include <cmath>
 
 namespace llmux::api {
 namespace {
@@ -211,6 +213,16 @@ TEST(ReadRequestErrors, WrongTypesNameTheParam) {
       {chat(R"("timeout":"30")"), "timeout",
        "Invalid type for 'timeout': expected a number, but got a string instead."},
       {chat(R"("timeout":0)"), "timeout", "Invalid 'timeout': expected a value > 0, but got 0 instead."},
+      {chat(R"("timeout":-1e400)"), "timeout", "Invalid 'timeout': expected a value > 0, but got -1e400 instead."},
+      {chat(R"("timeout":1e-400)"), "timeout", "Invalid 'timeout': expected a value > 0, but got 1e-400 instead."},
+      {chat(R"("stream_timeout":-5)"), "stream_timeout",
+       "Invalid 'stream_timeout': expected a value > 0, but got -5 instead."},
+      {chat(R"("num_retries":-99999999999999999999)"), "num_retries",
+       "Invalid 'num_retries': expected a value >= 0, but got -99999999999999999999 instead."},
+      {chat(R"("num_retries":1e3)"), "num_retries",
+       "Invalid type for 'num_retries': expected an integer, but got a decimal number instead."},
+      {chat(R"("max_retries":true)"), "max_retries",
+       "Invalid type for 'max_retries': expected an integer, but got a boolean instead."},
       {chat(R"("fallbacks":"gpt-4o")"), "fallbacks",
        "Invalid type for 'fallbacks': expected an array of model names, but got a string instead."},
       {chat(R"("fallbacks":[{"model":"a","messages":[]}])"), "fallbacks",
@@ -336,6 +348,89 @@ TEST(BuildUpstreamBody, IncludeUsageAddedOnlyWhenStreamingWithoutIt) {
   // A provider that cannot take stream_options: dropped, not added.
   EXPECT_FALSE(upstream(chat(R"("stream":true,"stream_options":{})"), "m", {"stream_options"}, true)
                    .contains("stream_options"));
+}
+
+// ---------------------------------------------------------------- hostile sizes and numbers
+
+// `count` members named k0, k1, … (each `repeat` times in a row) after model and messages.
+std::string many_keys(std::size_t count, std::size_t repeat = 1) {
+  std::string body = R"({"model":"m",)";
+  body.append(kMessages);
+  for (std::size_t i = 0; i < count; ++i) {
+    for (std::size_t r = 0; r < repeat; ++r) body.append(",\"k").append(std::to_string(i)).append("\":1");
+  }
+  return body + "}";
+}
+
+TEST(ReadRequest, ObjectsPastTheKeyLimitAreRefused) {
+  const RequestError error = read_error(many_keys(200000));
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.type, "invalid_request_error");
+  EXPECT_EQ(error.param, "");
+  EXPECT_NE(error.message.find("more than 10000 keys (llmux_settings.max_json_object_keys)"), std::string::npos)
+      << error.message;
+
+  // Duplicates count: they cost the same to walk.
+  EXPECT_EQ(read_error(many_keys(3, 4000)).status, 400);
+  // Nested objects too (a tool schema's properties, metadata).
+  std::string nested = R"({"model":"m",)" + std::string(kMessages) + R"(,"metadata":{)";
+  for (int i = 0; i < 10001; ++i) nested.append(i ? "," : "").append("\"k" + std::to_string(i) + "\":1");
+  nested += "}}";
+  EXPECT_NE(read_error(nested).message.find("an object at byte "), std::string::npos);
+
+  // The limit is the caller's to set.
+  const ReadLimits small{.max_object_keys = 3, .max_list_items = 1000};
+  EXPECT_TRUE(std::holds_alternative<RequestView>(read_request(Endpoint::chat_completions, chat(""), {}, small)));
+  const auto refused = read_request(Endpoint::chat_completions, chat(R"("a":1,"b":2)"), {}, small);
+  ASSERT_TRUE(std::holds_alternative<RequestError>(refused));
+  EXPECT_NE(std::get<RequestError>(refused).message.find("more than 3 keys"), std::string::npos);
+}
+
+// Below the limit, many distinct keys (and repeats of them) are read, each named once, in body
+// order: duplicate detection does not depend on the keys being few.
+TEST(ReadRequest, ManyDistinctKeysUnderTheLimit) {
+  const RequestView view = read_ok(many_keys(4500, 2));
+  ASSERT_EQ(view.present_params.size(), 4501u);
+  EXPECT_EQ(view.present_params[0], "messages");
+  for (std::size_t i = 0; i < 4500; ++i) ASSERT_EQ(view.present_params[i + 1], "k" + std::to_string(i));
+  EXPECT_EQ(read_ok(many_keys(9000)).present_params.size(), 9001u);
+}
+
+TEST(ReadRequest, RoutingListsAreBounded) {
+  const auto list = [](std::size_t n, std::string_view item) {
+    std::string out = "[";
+    for (std::size_t i = 0; i < n; ++i) out.append(i ? "," : "").append(item);
+    return out + "]";
+  };
+  EXPECT_EQ(read_ok(chat(R"("tags":)" + list(1000, R"("t")"))).tags, std::vector<std::string>{"t"});
+  for (const char* param : {"tags", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks"}) {
+    const RequestError error = read_error(chat("\"" + std::string(param) + "\":" + list(1001, R"("t")")));
+    EXPECT_EQ(error.param, param);
+    EXPECT_EQ(error.message, "Invalid '" + std::string(param) +
+                                 "': expected an array with at most 1000 items "
+                                 "(llmux_settings.max_routing_list_items), but got more.");
+  }
+  EXPECT_EQ(read_error(chat(R"("metadata":{"tags":)" + list(1001, R"("t")") + "}")).param, "metadata.tags");
+  // Tags are unique across both lists, first occurrence first, past the short-list path too.
+  std::string tags = "[";
+  for (int i = 0; i < 40; ++i) tags.append(i ? "," : "").append("\"t" + std::to_string(i % 20) + "\"");
+  const RequestView view = read_ok(chat(R"("tags":)" + tags + R"(],"metadata":{"tags":["t3","new"]})"));
+  ASSERT_EQ(view.tags.size(), 21u);
+  EXPECT_EQ(view.tags.front(), "t0");
+  EXPECT_EQ(view.tags.back(), "new");
+}
+
+// Counts and durations are held, not wrapped: "more than any int" is the router's cap to apply,
+// "longer than a double" is the gateway's timeout cap.
+TEST(ReadRequest, HugeCountsAndDurations) {
+  EXPECT_EQ(read_ok(chat(R"("num_retries":1000000)")).num_retries, 1000000);
+  EXPECT_EQ(read_ok(chat(R"("num_retries":99999999999999999999)")).num_retries, INT_MAX);
+  EXPECT_EQ(read_ok(chat(R"("max_retries":2147483648)")).num_retries, INT_MAX);
+  EXPECT_EQ(read_ok(chat(R"("max_fallbacks":99999999999999999999)")).max_fallbacks, INT_MAX);
+  EXPECT_EQ(read_ok(chat(R"("num_retries":-0)")).num_retries, 0);
+  EXPECT_DOUBLE_EQ(*read_ok(chat(R"("timeout":1e10)")).timeout_seconds, 1e10);
+  EXPECT_TRUE(std::isinf(*read_ok(chat(R"("timeout":1e400)")).timeout_seconds));
+  EXPECT_TRUE(std::isinf(*read_ok(chat(R"("stream_timeout":1e400)")).stream_timeout_seconds));
 }
 
 TEST(IsGatewayControlParam, KnownNames) {
