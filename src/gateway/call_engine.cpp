@@ -1,5 +1,7 @@
 #include "gateway/call_engine.hpp"
 
+#include "text/checked_number.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -124,7 +126,7 @@ asio::awaitable<void> send_failure(net::ResponseWriter& writer, const ClientWire
                                    net::HeaderList headers) {
   if (last.retry_after) {
     const auto seconds = std::chrono::duration<double>(*last.retry_after).count();
-    headers.emplace_back("Retry-After", std::to_string(static_cast<long long>(std::ceil(seconds))));
+    headers.emplace_back("Retry-After", std::to_string(text::clamped_integer<long long>(std::ceil(seconds)).value_or(0)));
   }
   const int status = api::status_for(last.kind, last.status);
   co_await writer.send(status, headers, "application/json",
