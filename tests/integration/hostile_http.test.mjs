@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 
 import { openRawSocket, parseHttpResponses, startLlmux, waitFor } from '../lib/harness.mjs';
-import { startSocketUpstream } from '../lib/socket_upstream.mjs';
+import { startRawUpstream } from '../lib/raw_upstream.mjs';
 
 let llmux;
 let hostileUpstream;
@@ -30,10 +30,10 @@ function pumpEndlessly(socket, first) {
 
 before(async () => {
   // Answers every request with a chunked body whose first size line never ends.
-  hostileUpstream = await startSocketUpstream((socket) => pumpEndlessly(
+  hostileUpstream = await startRawUpstream((request, socket) => pumpEndlessly(
     socket, 'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n1;'));
   // And one whose response header never ends.
-  endlessHeadUpstream = await startSocketUpstream((socket) => pumpEndlessly(socket, 'HTTP/1.1 200 OK\r\nX-Endless: '));
+  endlessHeadUpstream = await startRawUpstream((request, socket) => pumpEndlessly(socket, 'HTTP/1.1 200 OK\r\nX-Endless: '));
   llmux = await startLlmux([
     'model_list:',
     '  - model_name: canned',

@@ -14,7 +14,8 @@ after(async () => {
 // `answer(request)` gets { method, path, headers, body } and returns { pieces: [string],
 // gapMs = 15 }: the raw HTTP response (status line, headers, body) as the pieces to write, each
 // flushed on its own `gapMs` apart so that llmux reads them apart; the connection is closed after
-// the last one.
+// the last one. An answer that writes to the socket itself (an endless body, say) returns null
+// and gets `socket` as its second argument.
 export async function startRawUpstream(answer) {
   const requests = [];
   const sockets = new Set();
@@ -39,7 +40,9 @@ export async function startRawUpstream(answer) {
       const request = { method, path, headers, body: buffered.slice(headEnd + 4) };
       buffered = '';
       requests.push(request);
-      const { pieces, gapMs = 15 } = answer(request);
+      const reply = answer(request, socket);
+      if (!reply) return;
+      const { pieces, gapMs = 15 } = reply;
       for (const [i, piece] of pieces.entries()) {
         if (i > 0) await new Promise((r) => setTimeout(r, gapMs));
         if (socket.destroyed) return;
