@@ -50,12 +50,23 @@ void write_route(Text& out, const router::RequestPlan& plan) {
     }
     if (attempt.cooldown_bypassed) out += "(cooldown-bypassed)";
   }
+  for (const auto& skipped : plan.skipped()) {
+    if (!first) out += ", ";
+    first = false;
+    append_printable(out, skipped.group);
+    out += '[';
+    append_printable(out, skipped.deployment->litellm_model);
+    out += "]:skipped(";
+    out += router::to_string(skipped.reason);
+    out += ')';
+  }
 }
 
 // Bytes of x-llmux-route: the names, and room for the punctuation and an outcome per attempt.
 std::size_t route_bytes(const router::RequestPlan& plan) {
   std::size_t bytes = 0;
   for (const auto& attempt : plan.attempts()) bytes += attempt.group.size() + attempt.deployment->litellm_model.size() + 48;
+  for (const auto& skipped : plan.skipped()) bytes += skipped.group.size() + skipped.deployment->litellm_model.size() + 40;
   return bytes;
 }
 

@@ -278,4 +278,11 @@ RequestPlan::Step RequestPlan::begin_attempt(const config::Deployment* deploymen
   return Step{.type = Step::Type::attempt, .deployment = deployment};
 }
 
+void RequestPlan::note_skipped(const config::Deployment& deployment, const std::string& group, SkipReason reason) {
+  for (const auto& skipped : skipped_) {
+    if (skipped.deployment == &deployment && skipped.reason == reason) return;
+  }
+  skipped_.push_back(SkippedDeployment{&deployment, group, reason});
+}
+
 }  // namespace llmux::router

@@ -17,6 +17,7 @@
 #include "router/failure.hpp"
 #include "router/request_overrides.hpp"
 #include "router/selection.hpp"
+#include "router/skip_reason.hpp"
 
 namespace llmux::router {
 
@@ -51,6 +52,8 @@ class RequestPlan {  // one per request, single-threaded
   int attempted_fallbacks() const;    // x-litellm-attempted-fallbacks: fallback groups entered
   std::string current_group() const;  // group of the last attempt, else the requested one
   std::vector<std::string> fallbacks_tried() const;  // fallback groups entered, in order
+  // Deployments left out before any call (pre-call checks, strategy limits), each once per reason.
+  std::span<const SkippedDeployment> skipped() const { return {skipped_.data(), skipped_.size()}; }
 
  private:
   enum class GroupState {
@@ -89,6 +92,8 @@ class RequestPlan {  // one per request, single-threaded
   bool enter_next_fallback();  // pushes a frame; invalidates references into stack_
   Step bypass_or_give_up(TimePoint now);
   Step begin_attempt(const config::Deployment* deployment, std::string group, int depth, bool bypassed);
+  // Records that `deployment` of `group` was left out for `reason` (once per deployment and reason).
+  void note_skipped(const config::Deployment& deployment, const std::string& group, SkipReason reason);
 
   const Router& router_;
   RequestOverrides overrides_;
@@ -104,6 +109,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<const config::Deployment*, 4> failed_;    // failed in this request: picked last
   Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
   Inline<AttemptRecord, 2> attempts_;
+  std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;
