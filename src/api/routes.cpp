@@ -10,6 +10,7 @@ bool is_post_route(Route route) {
     case Route::embeddings:
     case Route::anthropic_messages:
     case Route::anthropic_count_tokens:
+    case Route::utils_token_counter:
     case Route::key_generate:
     case Route::key_update:
     case Route::key_delete:
@@ -71,6 +72,7 @@ RouteMatch match_path(std::string_view path) {
 
   if (path == "/v1/messages") return {Route::anthropic_messages};
   if (path == "/v1/messages/count_tokens") return {Route::anthropic_count_tokens};
+  if (path == "/utils/token_counter") return {Route::utils_token_counter};
 
   std::string_view rest = path;
   if (rest.starts_with("/v1/")) rest.remove_prefix(3);
@@ -114,6 +116,7 @@ std::string_view canonical_route_name(Route route) {
     case Route::get_model: return "/models";
     case Route::anthropic_messages: return "/v1/messages";
     case Route::anthropic_count_tokens: return "/v1/messages/count_tokens";
+    case Route::utils_token_counter: return "/utils/token_counter";
     default: return "";
   }
 }

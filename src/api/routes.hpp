@@ -18,6 +18,7 @@ enum class Route {
   health_readiness,
   anthropic_messages,      // POST /v1/messages (Anthropic's Messages API in front)
   anthropic_count_tokens,  // POST /v1/messages/count_tokens
+  utils_token_counter,     // POST /utils/token_counter (LiteLLM's: the count the pre-call check uses)
   // Admin API (master key only), LiteLLM's paths.
   key_generate,
   key_info,

@@ -100,6 +100,9 @@ struct RouterSettings {
   int allowed_fails = 3;                  // failures within a minute before a cooldown
   double cooldown_time_seconds = 5;
   bool disable_cooldowns = false;
+  // Count each request's prompt and skip deployments whose max_input_tokens it passes (LiteLLM's
+  // _pre_call_checks); off: nothing is counted.
+  bool enable_pre_call_checks = false;
   int max_fallbacks = 5;
   std::map<std::string, ModelGroupAlias> model_group_alias;
 };

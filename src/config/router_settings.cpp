@@ -70,6 +70,8 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       assign_if(non_negative(ctx, field, read_number(ctx, field)), out.cooldown_time_seconds);
     } else if (key == "disable_cooldowns") {
       assign_if(read_bool(ctx, field), out.disable_cooldowns);
+    } else if (key == "enable_pre_call_checks") {
+      assign_if(read_bool(ctx, field), out.enable_pre_call_checks);
     } else if (key == "model_group_alias") {
       out.model_group_alias = read_model_group_alias(ctx, field);
     } else {

@@ -9,6 +9,7 @@
 
 #include "api/error_body.hpp"
 #include "gateway/attempt_timeouts.hpp"
+#include "gateway/prompt_count.hpp"
 #include "observe/log.hpp"
 #include "providers/mock_provider.hpp"
 
@@ -189,6 +190,16 @@ asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call,
 // Nothing worked: the last upstream error's status, and what was tried.
 asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                       const std::optional<AttemptFailure>& last_failure) {
+  if (!last_failure && plan.attempts().empty() && plan.context_window_miss()) {
+    // The pre-call check left out every deployment the route could reach: LiteLLM's
+    // ContextWindowExceededError, and no upstream was called.
+    net::HeaderList headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
+    append_accounting(call, CallOutcome{}, headers);  // tenancy hook
+    co_await writer.send(400, headers, "application/json",
+                         call.wire->error_body(400, router::ErrorKind::context_window_exceeded,
+                                               router::context_window_exceeded_message(*plan.context_window_miss())));
+    co_return;
+  }
   const AttemptFailure last = last_failure.value_or(
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
@@ -213,9 +224,12 @@ router::RequestOverrides overrides_from(const api::RequestView& view) {
 namespace {
 
 // The request's overrides plus tenancy's tag routing filter, as the call's plan takes them.
-router::RequestOverrides overrides_with_filter(const api::RequestView& view, const CallRequest& call) {
+router::RequestOverrides overrides_with_filter(const SharedState& shared, const api::RequestView& view,
+                                               const CallRequest& call) {
   router::RequestOverrides overrides = overrides_from(view);
   overrides.deployment_filter = call.deployment_filter;
+  // Counted only when the check is on: the pass-through path pays nothing for it otherwise.
+  if (shared.config->router.enable_pre_call_checks) overrides.prompt_tokens = request_prompt_tokens(view);
   return overrides;
 }
 
@@ -245,7 +259,7 @@ CallIds call_ids_for(const net::InboundRequest& request, std::mt19937_64& rng) {
 asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& worker, CallRequest& call,
                                    net::ResponseWriter& writer) {
   const ClientWire& wire = *call.wire;
-  router::RequestPlan plan(*shared.router, call.group, overrides_with_filter(*call.view, call), worker.rng());
+  router::RequestPlan plan(*shared.router, call.group, overrides_with_filter(shared, *call.view, call), worker.rng());
 
   CancelState cancel;
   writer.on_disconnect([&cancel] {

@@ -1,3 +1,4 @@
+#include "gateway/prompt_count.hpp"
 #include "gateway/pipeline.hpp"
 
 #include <chrono>
@@ -127,6 +128,9 @@ asio::awaitable<void> Pipeline::handle(net::InboundRequest& request, net::Respon
       co_return;
     case api::Route::anthropic_count_tokens:
       co_await run_count_tokens(shared, worker, request, writer);
+      co_return;
+    case api::Route::utils_token_counter:
+      co_await run_token_counter(shared, request, writer);
       co_return;
     default:
       co_await run_completion(shared, worker, route, request, writer, tenant);

@@ -1,6 +1,7 @@
 #include "gateway/shared_state.hpp"
 
 #include "api/json_scan.hpp"
+#include "pricing/price_book.hpp"
 
 namespace llmux::gateway {
 
@@ -24,9 +25,30 @@ std::string models_list_json(const std::vector<std::string>& names) {
   return out;
 }
 
-SharedState::SharedState(config::ConfigPtr snapshot)
+namespace {
+
+// The context window of each deployment, for the pre-call check: model_info.max_input_tokens,
+// else the price table's entry (LiteLLM merges model_info over the price map the same way).
+std::vector<std::optional<std::int64_t>> max_input_tokens(const config::Config& config,
+                                                          const pricing::PriceBook* prices) {
+  std::vector<std::optional<std::int64_t>> limits;
+  limits.reserve(config.deployments.size());
+  for (const auto& deployment : config.deployments) {
+    std::optional<std::int64_t> limit = deployment.model_info.max_input_tokens;
+    if (!limit && prices) {
+      const auto found = prices->for_deployment(deployment);
+      if (found.known) limit = found.price.max_input_tokens;
+    }
+    limits.push_back(limit);
+  }
+  return limits;
+}
+
+}  // namespace
+
+SharedState::SharedState(config::ConfigPtr snapshot, const pricing::PriceBook* prices)
     : config(std::move(snapshot)),
-      router(std::make_unique<router::Router>(config)),
+      router(std::make_unique<router::Router>(config, max_input_tokens(*config, prices))),
       models_json(models_list_json(router->listed_models())) {}
 
 }  // namespace llmux::gateway

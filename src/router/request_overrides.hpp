@@ -2,6 +2,7 @@
 
 // Per-request routing fields of the request body (LiteLLM accepts these next to the model params).
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,6 +23,9 @@ struct RequestOverrides {
   // Deployments this request may use (tenancy's tag routing); empty = all. A deployment it refuses
   // is never a candidate, not even as the last-resort cooldown bypass.
   std::function<bool(const config::Deployment&)> deployment_filter{};
+  // The prompt's tokens, counted once by the gateway when router_settings.enable_pre_call_checks
+  // is on (nullopt otherwise): deployments whose max_input_tokens is below it are skipped.
+  std::optional<std::int64_t> prompt_tokens{};
 };
 
 }  // namespace llmux::router

@@ -42,6 +42,14 @@ RequestPlan::Step RequestPlan::next(TimePoint now) {
       if (!enter_next_fallback()) stack_.pop_back();
       continue;
     }
+    const bool none_fits = frame.attempts == 0 && overrides_.prompt_tokens && note_context_window_skips(frame.name);
+    if (none_fits) {
+      // LiteLLM's _pre_call_checks raise ContextWindowExceededError here, which takes the
+      // context_window_fallbacks: the same route, without a call that could only fail.
+      frame.last_failure = Failure{ErrorKind::context_window_exceeded, 400, std::nullopt};
+      start_falling_back(frame);
+      continue;
+    }
     auto healthy = healthy_candidates(frame.name, now);
     if (healthy.empty() && frame.state == GroupState::retry_due && !has_fallbacks_left(frame)) {
       // This request's own failure cooled the group down (a 429, say) and nothing else can serve
@@ -142,7 +150,23 @@ std::vector<std::string> RequestPlan::fallbacks_tried() const {
 }
 
 bool RequestPlan::allowed(const config::Deployment& deployment) const {
-  return !overrides_.deployment_filter || overrides_.deployment_filter(deployment);
+  if (overrides_.deployment_filter && !overrides_.deployment_filter(deployment)) return false;
+  return !overrides_.prompt_tokens || !router::context_window_miss(router_, deployment, overrides_.prompt_tokens);
+}
+
+bool RequestPlan::note_context_window_skips(const std::string& group) {
+  bool any_usable = false, any_too_small = false;
+  for (const auto* d : router_.group(group)) {
+    if (overrides_.deployment_filter && !overrides_.deployment_filter(*d)) continue;
+    if (auto miss = router::context_window_miss(router_, *d, overrides_.prompt_tokens)) {
+      note_skipped(*d, group, SkipReason::context_window);
+      context_window_miss_ = *miss;
+      any_too_small = true;
+    } else if (!contains(excluded_, d)) {
+      any_usable = true;
+    }
+  }
+  return !any_usable && any_too_small;
 }
 
 Candidates RequestPlan::healthy_candidates(const std::string& group, TimePoint now) const {

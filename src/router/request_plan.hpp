@@ -15,6 +15,7 @@
 
 #include "config/config.hpp"
 #include "router/failure.hpp"
+#include "router/pre_call_checks.hpp"
 #include "router/request_overrides.hpp"
 #include "router/selection.hpp"
 #include "router/skip_reason.hpp"
@@ -54,6 +55,9 @@ class RequestPlan {  // one per request, single-threaded
   std::vector<std::string> fallbacks_tried() const;  // fallback groups entered, in order
   // Deployments left out before any call (pre-call checks, strategy limits), each once per reason.
   std::span<const SkippedDeployment> skipped() const { return {skipped_.data(), skipped_.size()}; }
+  // The last deployment the prompt did not fit (pre-call checks); with no attempt made, the
+  // request ends in LiteLLM's ContextWindowExceededError.
+  const std::optional<ContextWindowMiss>& context_window_miss() const { return context_window_miss_; }
 
  private:
   enum class GroupState {
@@ -80,7 +84,11 @@ class RequestPlan {  // one per request, single-threaded
     int depth;
   };
 
-  bool allowed(const config::Deployment& deployment) const;  // overrides_.deployment_filter
+  // overrides_.deployment_filter, and the prompt fits the deployment's context window.
+  bool allowed(const config::Deployment& deployment) const;
+  // Notes the group's deployments the prompt does not fit; true when that leaves none of those
+  // the request may use (so the group is done as if it had failed with context_window_exceeded).
+  bool note_context_window_skips(const std::string& group);
   Candidates healthy_candidates(const std::string& group, TimePoint now) const;
   // The group's deployment (not ruled out for this request) whose cooldown ends first.
   Candidates first_to_recover(const std::string& group, TimePoint now) const;
@@ -110,6 +118,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
   Inline<AttemptRecord, 2> attempts_;
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
+  std::optional<ContextWindowMiss> context_window_miss_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;

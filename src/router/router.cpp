@@ -2,11 +2,17 @@
 
 #include <algorithm>
 #include <cassert>
+#include <functional>
 
 namespace llmux::router {
 
-Router::Router(config::ConfigPtr config) : config_(std::move(config)) {
+Router::Router(config::ConfigPtr config, std::vector<std::optional<std::int64_t>> max_input_tokens)
+    : config_(std::move(config)), max_input_tokens_(std::move(max_input_tokens)) {
   assert(config_ != nullptr);
+  max_input_tokens_.resize(config_->deployments.size());
+  for (std::size_t i = 0; i < config_->deployments.size(); ++i) {
+    if (!max_input_tokens_[i]) max_input_tokens_[i] = config_->deployments[i].model_info.max_input_tokens;
+  }
   for (const auto& deployment : config_->deployments) {
     auto [it, inserted] = groups_.try_emplace(deployment.model_name);
     if (inserted) group_names_.push_back(deployment.model_name);
@@ -17,6 +23,15 @@ Router::Router(config::ConfigPtr config) : config_(std::move(config)) {
 }
 
 const config::Config& Router::config() const { return *config_; }
+
+std::optional<std::int64_t> Router::max_input_tokens(const config::Deployment& deployment) const {
+  const auto& all = config_->deployments;
+  const std::less<const config::Deployment*> before;
+  if (all.empty() || before(&deployment, all.data()) || !before(&deployment, all.data() + all.size())) {
+    return deployment.model_info.max_input_tokens;  // a copy, not one of this snapshot's
+  }
+  return max_input_tokens_[static_cast<std::size_t>(&deployment - all.data())];
+}
 
 std::optional<std::string> Router::resolve_group(std::string_view requested) const {
   const auto& aliases = config_->router.model_group_alias;

@@ -5,6 +5,7 @@
 // This is the router's public header: including it gives Router, RequestPlan, RequestOverrides,
 // Failure and ErrorKind.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
@@ -25,7 +26,10 @@ namespace llmux::router {
 
 class Router {
  public:
-  explicit Router(config::ConfigPtr config);
+  // `max_input_tokens`: each deployment's context limit, in config order, as the gateway resolved
+  // it (model_info, else the price table; the router knows no prices). Missing entries fall back
+  // to model_info.max_input_tokens.
+  explicit Router(config::ConfigPtr config, std::vector<std::optional<std::int64_t>> max_input_tokens = {});
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
@@ -42,6 +46,8 @@ class Router {
   // The model access groups (model_info.access_groups) of the group `requested` resolves to: the
   // union over its deployments. Empty when unknown or when none is set.
   std::vector<std::string> access_groups_of(std::string_view requested) const;
+  // The most prompt tokens the deployment takes; nullopt when unknown (never skipped for size).
+  std::optional<std::int64_t> max_input_tokens(const config::Deployment& deployment) const;
   // Whether any deployment carries `tags`: without any, tag routing has nothing to decide.
   bool has_tagged_deployments() const { return has_tagged_deployments_; }
 
@@ -60,6 +66,7 @@ class Router {
   std::vector<std::string> group_names_;  // config order of first appearance
   std::map<std::string, std::vector<const config::Deployment*>, std::less<>> groups_;
   std::unique_ptr<DeploymentHealth> health_;
+  std::vector<std::optional<std::int64_t>> max_input_tokens_;  // by index into config_->deployments
   bool has_tagged_deployments_ = false;
 };
 
