@@ -214,7 +214,7 @@ TEST(ConfigRouterSettings, OtherLiteLlmStrategiesWarnAndUseSimpleShuffle) {
 
 TEST(ConfigRouterSettings, UnknownAndUnimplementedKeysWarnNamingTheKey) {
   const Config config = load_with(R"(router_settings:
-  enable_pre_call_checks: true
+  optional_pre_call_checks: [prompt_caching]
   redis_host: localhost
   retry_afterr: 3
 litellm_settings:
@@ -232,7 +232,7 @@ callback_settings: {}
 mystery_section: 1
 )");
   for (const char* soft :
-       {"router_settings.enable_pre_call_checks", "router_settings.redis_host", "litellm_settings.cache",
+       {"router_settings.optional_pre_call_checks", "router_settings.redis_host", "litellm_settings.cache",
         "litellm_settings.callbacks", "litellm_settings.success_callback",
         "general_settings.database_connection_pool_limit", "general_settings.alerting", "callback_settings"}) {
     EXPECT_TRUE(has_warning(config, std::string(soft) + " is accepted but not implemented yet")) << soft;
@@ -244,6 +244,13 @@ mystery_section: 1
   }
   EXPECT_TRUE(has_warning(config, "config.yaml:11: unknown key router_settings.retry_afterr"));
   EXPECT_EQ(config.warnings.size(), 13u) << test::all_warnings(config);
+}
+
+TEST(ConfigRouterSettings, EnablePreCallChecksIsABooleanThatActs) {
+  EXPECT_FALSE(load_with("router_settings: {}\n").router.enable_pre_call_checks);
+  const Config on = load_with("router_settings:\n  enable_pre_call_checks: true\n");
+  EXPECT_TRUE(on.router.enable_pre_call_checks);
+  EXPECT_TRUE(on.warnings.empty()) << test::all_warnings(on);
 }
 
 TEST(ConfigRouterSettings, UnknownKeyInADeploymentWarns) {
