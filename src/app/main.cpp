@@ -108,7 +108,7 @@ int run(const app::Options& options) {
   tenancy.prices = std::move(*prices);
   auto opened = store::open_store(store_settings);
   const std::string store_name = store::describe_store(store_settings);
-  auto state = std::make_shared<gateway::SharedState>(snapshot);
+  auto state = std::make_shared<gateway::SharedState>(snapshot, &tenancy.prices);
   if (opened) {
     tenancy.store = std::move(opened.value());
     if (!tenancy.directory.load_all(*tenancy.store)) {

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/routing_strategy.hpp"
 #include "net/url.hpp"  // a pure parser: the config checks each api_base with it once, at load
 
 namespace llmux::config {
@@ -89,7 +90,10 @@ struct ModelGroupAlias {
 };
 
 struct RouterSettings {
-  std::string routing_strategy = "simple-shuffle";
+  RoutingStrategy routing_strategy = RoutingStrategy::simple_shuffle;
+  RoutingStrategyArgs routing_strategy_args;
+  // LiteLLM's pre-call checks; the rpm half (deployment rpm/tpm as limits) is router/usage_limits.
+  bool enable_pre_call_checks = false;
   std::vector<FallbackRule> fallbacks;  // default_fallbacks are appended here as group "*"
   std::vector<FallbackRule> context_window_fallbacks;
   std::vector<FallbackRule> content_policy_fallbacks;

@@ -64,11 +64,9 @@ constexpr std::string_view litellm_params_keys[] = {"custom_llm_provider",
                                                     "auto_router_config",
                                                     "watsonx_region_name"};
 
-constexpr std::string_view router_settings_keys[] = {"routing_strategy_args",
-                                                     "allowed_fails_policy",
+constexpr std::string_view router_settings_keys[] = {"allowed_fails_policy",
                                                      "retry_policy",
                                                      "model_group_retry_policy",
-                                                     "enable_pre_call_checks",
                                                      "optional_pre_call_checks",
                                                      "enable_tag_filtering",
                                                      "tag_filtering_match_any",

@@ -11,6 +11,10 @@
 #include "config/config.hpp"
 #include "router/router.hpp"
 
+namespace llmux::pricing {
+class PriceBook;
+}
+
 namespace llmux::gateway {
 
 struct TenantServices;
@@ -20,7 +24,8 @@ std::string model_json(std::string_view name);
 std::string models_list_json(const std::vector<std::string>& names);
 
 struct SharedState {
-  explicit SharedState(config::ConfigPtr snapshot);
+  // `prices` (may be null) gives cost-based-routing its price per deployment; only read here.
+  explicit SharedState(config::ConfigPtr snapshot, const pricing::PriceBook* prices = nullptr);
 
   config::ConfigPtr config;
   std::unique_ptr<router::Router> router;

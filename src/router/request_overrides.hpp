@@ -2,6 +2,7 @@
 
 // Per-request routing fields of the request body (LiteLLM accepts these next to the model params).
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,6 +23,12 @@ struct RequestOverrides {
   // Deployments this request may use (tenancy's tag routing); empty = all. A deployment it refuses
   // is never a candidate, not even as the last-resort cooldown bypass.
   std::function<bool(const config::Deployment&)> deployment_filter{};
+  // What the strategies and the tpm limit read. prompt_tokens is the counted prompt (pre-call
+  // checks); without it the estimate is the body's bytes / 4 (cheap, and about what a BPE
+  // tokenizer gives for English text and JSON).
+  bool stream = false;
+  std::optional<std::int64_t> prompt_tokens{};
+  std::int64_t body_bytes = 0;
 };
 
 }  // namespace llmux::router

@@ -54,6 +54,9 @@ class RequestPlan {  // one per request, single-threaded
   std::vector<std::string> fallbacks_tried() const;  // fallback groups entered, in order
   // Deployments left out before any call (pre-call checks, strategy limits), each once per reason.
   std::span<const SkippedDeployment> skipped() const { return {skipped_.data(), skipped_.size()}; }
+  // When a deployment left out for its rpm/tpm or its upstream's rate limit frees up again (the
+  // earliest); nullopt when no limit left one out. With no attempt made, the answer is a 429.
+  std::optional<TimePoint> limits_free_at() const { return limits_free_at_; }
 
  private:
   enum class GroupState {
@@ -82,6 +85,12 @@ class RequestPlan {  // one per request, single-threaded
 
   bool allowed(const config::Deployment& deployment) const;  // overrides_.deployment_filter
   Candidates healthy_candidates(const std::string& group, TimePoint now) const;
+  // Drops (and notes) the deployments over their minute's rpm/tpm or their upstream's own limit.
+  void skip_over_limits(const std::string& group, Candidates& healthy, TimePoint now);
+  bool skipped_for_limits(const config::Deployment& deployment) const;
+  // The routing strategy's pick (simple-shuffle: choose_deployment, reading no stats).
+  const config::Deployment* pick(const Candidates& healthy, TimePoint now);
+  std::int64_t input_tokens() const;
   // The group's deployment (not ruled out for this request) whose cooldown ends first.
   Candidates first_to_recover(const std::string& group, TimePoint now) const;
   bool has_fallbacks_left(const GroupFrame& frame) const;
@@ -110,6 +119,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
   Inline<AttemptRecord, 2> attempts_;
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
+  std::optional<TimePoint> limits_free_at_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;
