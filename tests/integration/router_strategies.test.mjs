@@ -7,7 +7,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startMock, startLlmux, chat, toYaml, routeEntries } from '../lib/harness.mjs';
+import { startMock, startLlmux, chat, toYaml, routeEntries, simpleMessages, waitFor } from '../lib/harness.mjs';
 import { startSteerableUpstream } from '../lib/steerable_upstream.mjs';
 
 const messages = [{ role: 'user', content: 'ping' }];
@@ -95,6 +95,42 @@ test('least-busy spreads a burst of concurrent requests', async () => {
     assert.ok(count(order, id) >= 3 && count(order, id) <= 5, `${id}: ${count(order, id)} of ${order.join(' ')}`);
     assert.ok(upstream.peakInFlight(id) <= 5, `${id} had ${upstream.peakInFlight(id)} at once`);
   }
+});
+
+test('least-busy: an open stream is in flight until it ends, and a client that hangs up ends it', async () => {
+  const slowStream = (id) => ({
+    model_name: 'hang',
+    litellm_params: { model: `openai/${id}`, api_base: `${mock.url}/${id}/fault/chunk_delay_ms=100,chunks=400/v1`, api_key: 'k' },
+    model_info: { id },
+  });
+  const llmux = await startWith([slowStream('hang-a'), slowStream('hang-b')], { routing_strategy: 'least-busy' });
+  const abort = new AbortController();
+  const response = await fetch(`${llmux.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'hang', messages: simpleMessages, stream: true }),
+    signal: abort.signal,
+  });
+  const streaming = response.headers.get('x-litellm-model-id');
+  const reader = response.body.getReader();
+  await reader.read();  // the stream has started
+  const other = streaming === 'hang-a' ? 'hang-b' : 'hang-a';
+  assert.deepEqual(await servedBy(llmux.url, 'hang', 6), Array(6).fill(other), 'the open stream counts as busy');
+
+  abort.abort();
+  await reader.cancel().catch(() => {});
+  // The stream would run for 40 s more: only the hang-up can have ended its attempt so soon.
+  // Were it still counted, every request would keep going to the other deployment.
+  let reached = false;
+  const seen = [];
+  assert.ok(await waitFor(async () => {
+    const [id] = await servedBy(llmux.url, 'hang', 1);
+    seen.push(id);
+    reached = id === streaming;
+    return reached;
+  }), `after the hang-up ${streaming} got none of ${seen.length}`);
+  const after = await servedBy(llmux.url, 'hang', 30);
+  assert.ok(count(after, streaming) >= 5, `the hung-up deployment got ${count(after, streaming)}/30: ${after.join(' ')}`);
 });
 
 test('cost-based-routing picks the cheaper deployment: its own price, else the price table', async () => {
