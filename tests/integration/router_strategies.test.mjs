@@ -86,7 +86,8 @@ test('least-busy spreads a burst of concurrent requests', async () => {
   upstream.steer('busy-b', { delayMs: 400 });
   upstream.steer('busy-c', { delayMs: 400 });
   const llmux = await startWith(
-    [steered('busy', 'busy-a'), steered('busy', 'busy-b'), steered('busy', 'busy-c')],
+    // The weight would send nearly all of them to busy-a under simple-shuffle; least-busy ignores it.
+    [steered('busy', 'busy-a', { weight: 50 }), steered('busy', 'busy-b'), steered('busy', 'busy-c')],
     { routing_strategy: 'least-busy' },
   );
   const order = await servedBy(llmux.url, 'busy', 12, 12);
