@@ -67,6 +67,31 @@ test('latency-based-routing: a slow deployment loses its traffic', async () => {
   assert.deepEqual(order.slice(2), Array(18).fill('lat-fast'));
 });
 
+test('latency-based-routing: streams are ranked by their time to first token', async () => {
+  const streamed = (id, fault) => ({
+    model_name: 'ttft',
+    litellm_params: { model: `openai/${id}`, api_base: `${mock.url}/${id}/fault/${fault}/v1`, api_key: 'k' },
+    model_info: { id },
+  });
+  const llmux = await startWith(
+    [streamed('ttft-slow', 'delay_ms=250'), streamed('ttft-fast', 'chunks=3')],
+    { routing_strategy: 'latency-based-routing' },
+  );
+  const order = [];
+  for (let i = 0; i < 12; i += 1) {
+    const response = await fetch(`${llmux.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'ttft', messages: simpleMessages, stream: true }),
+    });
+    assert.equal(response.status, 200);
+    await response.text();
+    order.push(response.headers.get('x-litellm-model-id'));
+  }
+  assert.ok(count(order, 'ttft-slow') <= 1, order.join(' '));
+  assert.deepEqual(order.slice(2), Array(10).fill('ttft-fast'), order.join(' '));
+});
+
 test('adaptive: traffic moves off a deployment within a few requests once it slows down', async () => {
   upstream.steer('ad-a', { delayMs: 0 });
   upstream.steer('ad-b', { delayMs: 0 });
