@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "config/routing_strategy.hpp"
 #include "net/url.hpp"  // a pure parser: the config checks each api_base with it once, at load
 
 namespace llmux::config {
@@ -89,7 +90,8 @@ struct ModelGroupAlias {
 };
 
 struct RouterSettings {
-  std::string routing_strategy = "simple-shuffle";
+  RoutingStrategy routing_strategy = RoutingStrategy::simple_shuffle;
+  RoutingStrategyArgs routing_strategy_args;
   std::vector<FallbackRule> fallbacks;  // default_fallbacks are appended here as group "*"
   std::vector<FallbackRule> context_window_fallbacks;
   std::vector<FallbackRule> content_policy_fallbacks;
@@ -100,8 +102,9 @@ struct RouterSettings {
   int allowed_fails = 3;                  // failures within a minute before a cooldown
   double cooldown_time_seconds = 5;
   bool disable_cooldowns = false;
-  // Count each request's prompt and skip deployments whose max_input_tokens it passes (LiteLLM's
-  // _pre_call_checks); off: nothing is counted.
+  // LiteLLM's _pre_call_checks: count each request's prompt and skip deployments whose
+  // max_input_tokens it passes (off: nothing is counted), and treat deployment rpm/tpm as limits
+  // (router/usage_limits).
   bool enable_pre_call_checks = false;
   int max_fallbacks = 5;
   std::map<std::string, ModelGroupAlias> model_group_alias;

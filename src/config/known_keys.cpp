@@ -64,8 +64,7 @@ constexpr std::string_view litellm_params_keys[] = {"custom_llm_provider",
                                                     "auto_router_config",
                                                     "watsonx_region_name"};
 
-constexpr std::string_view router_settings_keys[] = {"routing_strategy_args",
-                                                     "allowed_fails_policy",
+constexpr std::string_view router_settings_keys[] = {"allowed_fails_policy",
                                                      "retry_policy",
                                                      "model_group_retry_policy",
                                                      "optional_pre_call_checks",

@@ -7,22 +7,51 @@
 namespace llmux::config::detail {
 namespace {
 
-// LiteLLM's other strategies. Configs naming them keep loading, with simple-shuffle.
-constexpr std::string_view other_strategies[] = {
-    "least-busy",         "usage-based-routing",    "usage-based-routing-v2", "latency-based-routing",
-    "cost-based-routing", "provider-budget-routing"};
-
-std::string read_routing_strategy(ParseContext& ctx, const Field& field) {
-  const std::string strategy = read_text(ctx, field).value_or("simple-shuffle");
-  if (strategy == "simple-shuffle") return strategy;
-  if (std::find(std::begin(other_strategies), std::end(other_strategies), strategy) !=
-      std::end(other_strategies)) {
-    ctx.warn(field, field.path + " " + strategy + " is not implemented yet, using simple-shuffle");
-    return "simple-shuffle";
+std::string strategy_names() {
+  std::string known;
+  for (auto s : {RoutingStrategy::simple_shuffle, RoutingStrategy::least_busy, RoutingStrategy::usage_based,
+                 RoutingStrategy::usage_based_v2, RoutingStrategy::latency_based, RoutingStrategy::cost_based,
+                 RoutingStrategy::adaptive}) {
+    if (!known.empty()) known += ", ";
+    known += to_string(s);
   }
-  std::string known = "simple-shuffle";
-  for (std::string_view name : other_strategies) known += ", " + std::string(name);
-  ctx.fail(field, field.path + " must be one of " + known + ", got \"" + strategy + "\"");
+  return known;
+}
+
+RoutingStrategy read_routing_strategy(ParseContext& ctx, const Field& field) {
+  const std::string name = read_text(ctx, field).value_or("simple-shuffle");
+  if (auto strategy = routing_strategy_named(name)) return *strategy;
+  if (name == "provider-budget-routing") {
+    // Refused rather than shuffled: a config that asks for spend caps per provider must not run
+    // without them.
+    ctx.fail(field, field.path + " provider-budget-routing is not supported by llmux (it needs "
+                                 "provider_budget_config spend tracking per provider); use one of " +
+                        strategy_names());
+  }
+  ctx.fail(field, field.path + " must be one of " + strategy_names() + ", got \"" + name + "\"");
+}
+
+// LiteLLM passes routing_strategy_args to the strategy's constructor; the latency strategy reads
+// these three. Others (usage v2's `ttl`) are accepted without effect, with a warning.
+RoutingStrategyArgs read_routing_strategy_args(ParseContext& ctx, const Field& section) {
+  RoutingStrategyArgs args;
+  if (is_absent(section.value)) return args;
+  for (const Field& field : fields_of(ctx, section)) {
+    const std::string& key = field.key.Scalar();
+    if (key == "ttl") {
+      assign_if(non_negative(ctx, field, read_number(ctx, field)), args.ttl_seconds);
+    } else if (key == "lowest_latency_buffer") {
+      assign_if(non_negative(ctx, field, read_number(ctx, field)), args.lowest_latency_buffer);
+    } else if (key == "max_latency_list_size") {
+      const auto size = read_int(ctx, field);
+      if (size && (*size < 1 || *size > 1000)) ctx.fail(field, field.path + " must be between 1 and 1000");
+      assign_if(size, args.max_latency_list_size);
+    } else {
+      ctx.warn(field, field.path + " is not a routing_strategy_args key llmux knows (ttl, "
+                                   "lowest_latency_buffer, max_latency_list_size); ignored");
+    }
+  }
+  return args;
 }
 
 // The keys both sections understand; false when `field` is none of them.
@@ -62,6 +91,8 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
     if (read_shared_key(ctx, field, "timeout", parsed.shared)) continue;
     if (key == "routing_strategy") {
       out.routing_strategy = read_routing_strategy(ctx, field);
+    } else if (key == "routing_strategy_args") {
+      out.routing_strategy_args = read_routing_strategy_args(ctx, field);
     } else if (key == "retry_after") {
       assign_if(non_negative(ctx, field, read_number(ctx, field)), out.retry_after_seconds);
     } else if (key == "stream_timeout") {

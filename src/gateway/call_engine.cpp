@@ -8,6 +8,7 @@
 #include <cmath>
 
 #include "api/error_body.hpp"
+#include "gateway/attempt_stats.hpp"
 #include "gateway/attempt_timeouts.hpp"
 #include "gateway/prompt_count.hpp"
 #include "observe/log.hpp"
@@ -189,22 +190,33 @@ asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call,
 
 // Nothing worked: the last upstream error's status, and what was tried.
 asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
-                                      const std::optional<AttemptFailure>& last_failure) {
+                                      const std::optional<AttemptFailure>& last_failure, bool pre_call_checks) {
+  LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
+  net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
+  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
+  if (!last_failure && plan.limits_free_at()) {
+    // Every deployment was over a limit and nothing was sent: LiteLLM's 429, Retry-After being
+    // when the first of them frees up (the next UTC minute for rpm/tpm).
+    const auto wait = std::chrono::duration<double>(*plan.limits_free_at() - Clock::now()).count();
+    const long long seconds = std::max(1LL, text::clamped_integer<long long>(std::ceil(wait)).value_or(1));
+    failure_headers.emplace_back("Retry-After", std::to_string(seconds));
+    const std::string message = no_deployments_message(call.view->model, plan, seconds,
+                                                       pre_call_checks);
+    co_await writer.send(429, failure_headers, "application/json",
+                         call.wire->error_body(429, router::ErrorKind::rate_limited, message));
+    co_return;
+  }
   if (!last_failure && plan.attempts().empty() && plan.context_window_miss()) {
-    // The pre-call check left out every deployment the route could reach: LiteLLM's
-    // ContextWindowExceededError, and no upstream was called.
-    net::HeaderList headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
-    append_accounting(call, CallOutcome{}, headers);  // tenancy hook
-    co_await writer.send(400, headers, "application/json",
+    // The pre-call check left out every deployment the route could reach (and none was merely
+    // over a limit, which the 429 above says): LiteLLM's ContextWindowExceededError, and no
+    // upstream was called.
+    co_await writer.send(400, failure_headers, "application/json",
                          call.wire->error_body(400, router::ErrorKind::context_window_exceeded,
                                                router::context_window_exceeded_message(*plan.context_window_miss())));
     co_return;
   }
   const AttemptFailure last = last_failure.value_or(
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
-  LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
-  net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
-  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
   co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
 }
 
@@ -230,6 +242,8 @@ router::RequestOverrides overrides_with_filter(const SharedState& shared, const 
   overrides.deployment_filter = call.deployment_filter;
   // Counted only when the check is on: the pass-through path pays nothing for it otherwise.
   if (shared.config->router.enable_pre_call_checks) overrides.prompt_tokens = request_prompt_tokens(view);
+  overrides.stream = view.stream;
+  overrides.body_bytes = static_cast<std::int64_t>(call.client_body.empty() ? view.body.size() : call.client_body.size());
   return overrides;
 }
 
@@ -289,6 +303,14 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
 
     const config::Deployment& deployment = *step.deployment;
     const auto attempt_started = Clock::now();
+    // Lives as long as the attempt does, a stream's whole relay included.
+    AttemptStats stats(*shared.router, deployment, attempt_started);
+    if (auto refused = stats.rpm_refusal()) {
+      stats.failed(refused->kind, {}, attempt_started);
+      plan.report_failure(to_router_failure(*refused), attempt_started);
+      last_failure = std::move(*refused);
+      continue;
+    }
     AttemptOutcome outcome =
         co_await attempt_deployment(shared, worker, call, plan, deployment, cancel, attempt_started);
     if (cancel.cancelled) {
@@ -299,6 +321,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     if (auto* full = std::get_if<providers::FullResponse>(&outcome)) outcome = adapt_whole(wire, std::move(*full), deployment);
     if (auto* response = std::get_if<providers::FullResponse>(&outcome)) {
       call.timing.upstream += Clock::now() - attempt_started;
+      stats.answered(response->usage, response->upstream_headers, Clock::now());
       plan.report_success(Clock::now());
       co_await send_whole(writer, call, plan, deployment, *response);
       co_return;
@@ -308,6 +331,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
       call.timing.upstream += Clock::now() - attempt_started;
       LLMUX_DEBUG("call " + call.ids.own + ": " + deployment.model_name + " [" + deployment.litellm_model +
                   "] failed: " + std::string(router::to_string(failure->kind)) + " " + failure->message);
+      stats.failed(failure->kind, {}, Clock::now());
       plan.report_failure(to_router_failure(*failure), Clock::now());
       last_failure = std::move(*failure);
       continue;
@@ -323,10 +347,12 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     call.timing.upstream += Clock::now() - attempt_started;
     if (cancel.cancelled) co_return;
     if (piece.failure) {
+      stats.failed(piece.failure->kind, stream->usage(), Clock::now());
       plan.report_failure(to_router_failure(*piece.failure), Clock::now());
       last_failure = std::move(*piece.failure);
       continue;
     }
+    if (stats.active()) stats.first_piece(stream->upstream_headers(), Clock::now());
     plan.report_success(Clock::now());
     writer.on_disconnect([raw_stream] { raw_stream->cancel(); });
     net::HeaderList stream_headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
@@ -337,10 +363,12 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     // tenancy hook: a stream that did not complete is a failed call, charged for the usage it
     // reported before it ended (Anthropic reports input tokens first; OpenAI usage comes last).
     const bool completed = end == StreamEnd::completed;
+    if (completed) stats.answered(stream->usage(), {}, Clock::now());
+    if (end == StreamEnd::upstream_broke) stats.failed(router::ErrorKind::unavailable, stream->usage(), Clock::now());
     if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), completed});
     co_return;
   }
-  co_await send_all_failed(writer, call, plan, last_failure);
+  co_await send_all_failed(writer, call, plan, last_failure, shared.config->router.enable_pre_call_checks);
 }
 
 }  // namespace llmux::gateway

@@ -174,4 +174,17 @@ std::string all_attempts_failed_message(std::string_view requested_model, const 
   return message;
 }
 
+std::string no_deployments_message(std::string_view requested_model, const router::RequestPlan& plan,
+                                   long long retry_seconds, bool pre_call_checks) {
+  std::string message = "No deployments available for selected model, Try again in ";
+  message += std::to_string(retry_seconds);
+  message += " seconds. Passed model=";
+  message += requested_model;
+  message += ". pre-call-checks=";
+  message += pre_call_checks ? "True" : "False";
+  message += ". Skipped: ";
+  message += describe_route(plan);
+  return message;
+}
+
 }  // namespace llmux::gateway

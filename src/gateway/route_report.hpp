@@ -44,4 +44,9 @@ net::HeaderList route_headers(const std::string& call_id, const router::RequestP
 std::string all_attempts_failed_message(std::string_view requested_model, const router::RequestPlan& plan,
                                         const providers::AttemptFailure& last);
 
+// LiteLLM's 429 when every deployment was left out by a limit (rpm/tpm, an upstream's own) before
+// any call: "No deployments available for selected model, Try again in N seconds. Passed model=…".
+std::string no_deployments_message(std::string_view requested_model, const router::RequestPlan& plan,
+                                   long long retry_seconds, bool pre_call_checks);
+
 }  // namespace llmux::gateway

@@ -1,5 +1,7 @@
 #include "gateway/shared_state.hpp"
 
+#include <chrono>
+
 #include "api/json_scan.hpp"
 #include "pricing/price_book.hpp"
 
@@ -44,11 +46,31 @@ std::vector<std::optional<std::int64_t>> max_input_tokens(const config::Config& 
   return limits;
 }
 
+// What the router is handed beside the config: cost-based-routing's price per token of each
+// deployment (LiteLLM: the deployment's own prices, else the price table's, else 5.0 each) and
+// the offset that turns steady-clock readings into UTC minutes.
+router::RouterInputs router_inputs(const config::Config& config, const pricing::PriceBook* prices) {
+  router::RouterInputs inputs;
+  if (prices != nullptr) {
+    inputs.costs_per_token.reserve(config.deployments.size());
+    for (const auto& deployment : config.deployments) {
+      const pricing::PriceLookup found = prices->for_deployment(deployment);
+      inputs.costs_per_token.push_back(found.known ? found.price.input_per_token + found.price.output_per_token
+                                                   : deployment.model_info.input_cost_per_token.value_or(5.0) +
+                                                         deployment.model_info.output_cost_per_token.value_or(5.0));
+    }
+  }
+  inputs.max_input_tokens = max_input_tokens(config, prices);
+  inputs.utc_minus_steady = std::chrono::duration_cast<std::chrono::nanoseconds>(
+      std::chrono::system_clock::now().time_since_epoch() - std::chrono::steady_clock::now().time_since_epoch());
+  return inputs;
+}
+
 }  // namespace
 
 SharedState::SharedState(config::ConfigPtr snapshot, const pricing::PriceBook* prices)
     : config(std::move(snapshot)),
-      router(std::make_unique<router::Router>(config, max_input_tokens(*config, prices))),
+      router(std::make_unique<router::Router>(config, router_inputs(*config, prices))),
       models_json(models_list_json(router->listed_models())) {}
 
 }  // namespace llmux::gateway

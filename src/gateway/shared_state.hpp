@@ -24,7 +24,8 @@ std::string model_json(std::string_view name);
 std::string models_list_json(const std::vector<std::string>& names);
 
 struct SharedState {
-  // `prices` (may be null) gives the deployments' max_input_tokens where model_info has none.
+  // `prices` (may be null) gives cost-based-routing its price per deployment and the deployments
+  // their max_input_tokens where model_info has none; only read here.
   explicit SharedState(config::ConfigPtr snapshot, const pricing::PriceBook* prices = nullptr);
 
   config::ConfigPtr config;

@@ -41,7 +41,8 @@ net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head
   net::HeaderList out;
   for (const auto& [name, value] : head.headers) {
     if (name.starts_with("x-ratelimit-") || name == "openai-processing-ms" || name == "x-request-id" ||
-        name == "openai-organization" || name == "request-id" || name.starts_with("anthropic-ratelimit-")) {
+        name == "openai-organization" || name == "request-id" || name.starts_with("anthropic-ratelimit-") ||
+        name == "retry-after" || name == "retry-after-ms") {
       out.emplace_back("llm_provider-" + name, value);
     }
   }

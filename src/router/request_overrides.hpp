@@ -23,9 +23,13 @@ struct RequestOverrides {
   // Deployments this request may use (tenancy's tag routing); empty = all. A deployment it refuses
   // is never a candidate, not even as the last-resort cooldown bypass.
   std::function<bool(const config::Deployment&)> deployment_filter{};
-  // The prompt's tokens, counted once by the gateway when router_settings.enable_pre_call_checks
-  // is on (nullopt otherwise): deployments whose max_input_tokens is below it are skipped.
+  // What the strategies, the tpm limit and the pre-call context check read. prompt_tokens is the
+  // prompt counted once by the gateway when router_settings.enable_pre_call_checks is on (nullopt
+  // otherwise): deployments whose max_input_tokens is below it are skipped. Without it the tpm
+  // estimate is the body's bytes / 4 (cheap, and about what a BPE tokenizer gives for English and JSON).
+  bool stream = false;
   std::optional<std::int64_t> prompt_tokens{};
+  std::int64_t body_bytes = 0;
 };
 
 }  // namespace llmux::router

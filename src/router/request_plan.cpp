@@ -5,6 +5,8 @@
 #include "router/backoff.hpp"
 #include "router/fallbacks.hpp"
 #include "router/router.hpp"
+#include "router/strategy.hpp"
+#include "router/usage_limits.hpp"
 
 namespace llmux::router {
 namespace {
@@ -57,6 +59,7 @@ RequestPlan::Step RequestPlan::next(TimePoint now) {
       // (which honours Retry-After), rather than failing at once.
       healthy = first_to_recover(frame.name, now);
     }
+    if (router_.rpm_tpm_are_limits() || router_.reads_upstream_hints()) skip_over_limits(frame.name, healthy, now);
     if (healthy.empty()) {
       // Every deployment is cooling down (or ruled out for this request): retrying here would only
       // burn time, so go straight to the fallbacks.
@@ -70,8 +73,7 @@ RequestPlan::Step RequestPlan::next(TimePoint now) {
         return Step{.type = Step::Type::wait, .wait = wait};
       }
     }
-    const config::Deployment* chosen = choose_deployment({healthy.data(), healthy.size()},
-                                                         {failed_.data(), failed_.size()}, rng_);
+    const config::Deployment* chosen = pick(healthy, now);
     if (!frame.num_retries) frame.num_retries = num_retries_for(*chosen);
     ++frame.attempts;
     frame.last_deployment = chosen;
@@ -272,7 +274,8 @@ RequestPlan::Step RequestPlan::bypass_or_give_up(TimePoint now) {
     TimePoint best_end{};
     for (const auto& skipped : skipped_for_cooldown_) {
       for (const auto* d : router_.group(skipped.name)) {
-        if (!allowed(*d)) continue;
+        // Over a limit is not cooling down: the bypass must not spend a request it has not got.
+        if (!allowed(*d) || skipped_for_limits(*d)) continue;
         const TimePoint ends = router_.cooldown_ends(*d, now).value_or(now);
         if (best == nullptr || ends < best_end) {
           best = d;
@@ -300,6 +303,52 @@ RequestPlan::Step RequestPlan::begin_attempt(const config::Deployment* deploymen
                                     .failure = std::nullopt});
   in_flight_ = true;
   return Step{.type = Step::Type::attempt, .deployment = deployment};
+}
+
+void RequestPlan::skip_over_limits(const std::string& group, Candidates& healthy, TimePoint now) {
+  const LiveStats& stats = router_.live_stats();
+  const std::int64_t tokens = input_tokens();
+  auto keep = healthy.begin();
+  for (const config::Deployment* d : healthy) {
+    std::optional<SkipReason> reason;
+    std::optional<TimePoint> free_at;
+    if (router_.rpm_tpm_are_limits()) {
+      reason = over_minute_limit(*d, stats, now, tokens);
+      if (reason) free_at = now + stats.until_next_minute(now);
+    }
+    if (!reason && router_.reads_upstream_hints()) {
+      reason = over_upstream_limit(*d, stats, now, tokens, free_at);
+      // "Every request left is in flight": free once one of them ends, soon, unknown when.
+      if (reason && !free_at) free_at = now + std::chrono::seconds(1);
+    }
+    if (!reason) {
+      *keep++ = d;
+      continue;
+    }
+    note_skipped(*d, group, *reason);
+    if (!limits_free_at_ || *free_at < *limits_free_at_) limits_free_at_ = free_at;
+  }
+  healthy.erase(keep, healthy.end());
+}
+
+bool RequestPlan::skipped_for_limits(const config::Deployment& deployment) const {
+  return std::any_of(skipped_.begin(), skipped_.end(), [&](const SkippedDeployment& s) {
+    return s.deployment == &deployment && s.reason != SkipReason::context_window;
+  });
+}
+
+const config::Deployment* RequestPlan::pick(const Candidates& healthy, TimePoint now) {
+  const Strategy* strategy = router_.strategy();
+  if (strategy == nullptr) {
+    return choose_deployment({healthy.data(), healthy.size()}, {failed_.data(), failed_.size()}, rng_);
+  }
+  const Candidates eligible = eligible_candidates({healthy.data(), healthy.size()}, {failed_.data(), failed_.size()});
+  PickContext context{router_.live_stats(), now, overrides_.stream, input_tokens(), rng_};
+  return strategy->pick({eligible.data(), eligible.size()}, context);
+}
+
+std::int64_t RequestPlan::input_tokens() const {
+  return overrides_.prompt_tokens.value_or(std::max<std::int64_t>(0, overrides_.body_bytes / 4));
 }
 
 void RequestPlan::note_skipped(const config::Deployment& deployment, const std::string& group, SkipReason reason) {

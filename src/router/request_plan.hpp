@@ -58,6 +58,9 @@ class RequestPlan {  // one per request, single-threaded
   // The last deployment the prompt did not fit (pre-call checks); with no attempt made, the
   // request ends in LiteLLM's ContextWindowExceededError.
   const std::optional<ContextWindowMiss>& context_window_miss() const { return context_window_miss_; }
+  // When a deployment left out for its rpm/tpm or its upstream's rate limit frees up again (the
+  // earliest); nullopt when no limit left one out. With no attempt made, the answer is a 429.
+  std::optional<TimePoint> limits_free_at() const { return limits_free_at_; }
 
  private:
   enum class GroupState {
@@ -90,6 +93,12 @@ class RequestPlan {  // one per request, single-threaded
   // the request may use (so the group is done as if it had failed with context_window_exceeded).
   bool note_context_window_skips(const std::string& group);
   Candidates healthy_candidates(const std::string& group, TimePoint now) const;
+  // Drops (and notes) the deployments over their minute's rpm/tpm or their upstream's own limit.
+  void skip_over_limits(const std::string& group, Candidates& healthy, TimePoint now);
+  bool skipped_for_limits(const config::Deployment& deployment) const;
+  // The routing strategy's pick (simple-shuffle: choose_deployment, reading no stats).
+  const config::Deployment* pick(const Candidates& healthy, TimePoint now);
+  std::int64_t input_tokens() const;
   // The group's deployment (not ruled out for this request) whose cooldown ends first.
   Candidates first_to_recover(const std::string& group, TimePoint now) const;
   bool has_fallbacks_left(const GroupFrame& frame) const;
@@ -119,6 +128,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<AttemptRecord, 2> attempts_;
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
   std::optional<ContextWindowMiss> context_window_miss_;
+  std::optional<TimePoint> limits_free_at_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;

@@ -4,11 +4,30 @@
 #include <cassert>
 #include <functional>
 
+#include "router/local_live_stats.hpp"
+#include "router/strategy.hpp"
+#include "router/usage_limits.hpp"
+
 namespace llmux::router {
 
-Router::Router(config::ConfigPtr config, std::vector<std::optional<std::int64_t>> max_input_tokens)
-    : config_(std::move(config)), max_input_tokens_(std::move(max_input_tokens)) {
+namespace {
+
+// LiteLLM's cost-based-routing price when the gateway gave none: the deployment's own prices,
+// else 5.0 for each side it lacks.
+std::vector<double> own_costs(const config::Config& config) {
+  std::vector<double> costs;
+  costs.reserve(config.deployments.size());
+  for (const auto& d : config.deployments) {
+    costs.push_back(d.model_info.input_cost_per_token.value_or(5.0) + d.model_info.output_cost_per_token.value_or(5.0));
+  }
+  return costs;
+}
+
+}  // namespace
+
+Router::Router(config::ConfigPtr config, RouterInputs inputs) : config_(std::move(config)) {
   assert(config_ != nullptr);
+  max_input_tokens_ = std::move(inputs.max_input_tokens);
   max_input_tokens_.resize(config_->deployments.size());
   for (std::size_t i = 0; i < config_->deployments.size(); ++i) {
     if (!max_input_tokens_[i]) max_input_tokens_[i] = config_->deployments[i].model_info.max_input_tokens;
@@ -20,6 +39,25 @@ Router::Router(config::ConfigPtr config, std::vector<std::optional<std::int64_t>
     has_tagged_deployments_ = has_tagged_deployments_ || !deployment.tags.empty();
   }
   health_ = std::make_unique<DeploymentHealth>(*config_);
+  live_stats_ = std::make_unique<LocalLiveStats>(*config_, inputs.utc_minus_steady);
+  if (inputs.costs_per_token.size() != config_->deployments.size()) inputs.costs_per_token = own_costs(*config_);
+  strategy_ = make_strategy(*config_, std::move(inputs.costs_per_token));
+  rpm_tpm_are_limits_ = router::rpm_tpm_are_limits(config_->router);
+  reads_upstream_hints_ = router::reads_upstream_hints(config_->router);
+  tracks_live_stats_ = strategy_ != nullptr || rpm_tpm_are_limits_;
+}
+
+Router::~Router() = default;
+
+LiveStats& Router::live_stats() const { return *live_stats_; }
+
+std::optional<std::int64_t> Router::rpm_exceeded_at_start(const config::Deployment& deployment,
+                                                          std::int64_t minute_requests) const {
+  if (config_->router.routing_strategy != config::RoutingStrategy::usage_based_v2 || !deployment.rpm) {
+    return std::nullopt;
+  }
+  if (minute_requests > *deployment.rpm) return deployment.rpm;
+  return std::nullopt;
 }
 
 const config::Config& Router::config() const { return *config_; }

@@ -5,6 +5,7 @@
 // This is the router's public header: including it gives Router, RequestPlan, RequestOverrides,
 // Failure and ErrorKind.
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -24,12 +25,26 @@
 
 namespace llmux::router {
 
+class LiveStats;
+class Strategy;
+
+// What the gateway hands the router beside the config (the router reads no clock and no prices).
+struct RouterInputs {
+  // Input + output price per token of each deployment, in config order (cost-based-routing).
+  // Empty: each deployment's model_info prices, else LiteLLM's 5.0 each.
+  std::vector<double> costs_per_token;
+  // UTC minus steady clock, measured once by the caller: minute limits count UTC minutes.
+  std::chrono::nanoseconds utc_minus_steady{0};
+  // Each deployment's context limit, in config order, as the gateway resolved it (model_info, else
+  // the price table): the pre-call check reads it. Missing entries fall back to
+  // model_info.max_input_tokens.
+  std::vector<std::optional<std::int64_t>> max_input_tokens;
+};
+
 class Router {
  public:
-  // `max_input_tokens`: each deployment's context limit, in config order, as the gateway resolved
-  // it (model_info, else the price table; the router knows no prices). Missing entries fall back
-  // to model_info.max_input_tokens.
-  explicit Router(config::ConfigPtr config, std::vector<std::optional<std::int64_t>> max_input_tokens = {});
+  explicit Router(config::ConfigPtr config, RouterInputs inputs = {});
+  ~Router();
   Router(const Router&) = delete;
   Router& operator=(const Router&) = delete;
 
@@ -61,13 +76,31 @@ class Router {
   // snapshot as const, yet must still report what upstreams did; the table is thread-safe.
   DeploymentHealth& health() const;
 
+  // The strategy's live stats (router/live_stats.hpp), thread-safe. Fed by the gateway only when
+  // tracks_live_stats(): with simple-shuffle and no pre-call checks nothing reads them.
+  LiveStats& live_stats() const;
+  bool tracks_live_stats() const { return tracks_live_stats_; }
+  // nullptr for simple-shuffle.
+  const Strategy* strategy() const { return strategy_.get(); }
+  bool rpm_tpm_are_limits() const { return rpm_tpm_are_limits_; }
+  bool reads_upstream_hints() const { return reads_upstream_hints_; }
+  // usage-based-routing-v2 counts an attempt before sending it and refuses it when that passes the
+  // deployment's rpm (LiteLLM: 429 "Deployment over defined rpm limit"): the limit, when refused.
+  std::optional<std::int64_t> rpm_exceeded_at_start(const config::Deployment& deployment,
+                                                    std::int64_t minute_requests) const;
+
  private:
   config::ConfigPtr config_;
   std::vector<std::string> group_names_;  // config order of first appearance
   std::map<std::string, std::vector<const config::Deployment*>, std::less<>> groups_;
   std::unique_ptr<DeploymentHealth> health_;
   std::vector<std::optional<std::int64_t>> max_input_tokens_;  // by index into config_->deployments
+  std::unique_ptr<LiveStats> live_stats_;
+  std::unique_ptr<Strategy> strategy_;
   bool has_tagged_deployments_ = false;
+  bool tracks_live_stats_ = false;
+  bool rpm_tpm_are_limits_ = false;
+  bool reads_upstream_hints_ = false;
 };
 
 }  // namespace llmux::router

@@ -78,9 +78,8 @@ const config::Deployment* pick_weighted(std::span<const config::Deployment* cons
   return candidates[static_cast<std::size_t>(rng.unit() * static_cast<double>(candidates.size()))];
 }
 
-const config::Deployment* choose_deployment(std::span<const config::Deployment* const> healthy,
-                                            std::span<const config::Deployment* const> failed_in_request,
-                                            Rng& rng) {
+Candidates eligible_candidates(std::span<const config::Deployment* const> healthy,
+                               std::span<const config::Deployment* const> failed_in_request) {
   const auto lowest = lowest_order(healthy);
   Candidates tier, fresh;
   for (const auto* d : healthy) {
@@ -90,9 +89,14 @@ const config::Deployment* choose_deployment(std::span<const config::Deployment* 
       fresh.push_back(d);
     }
   }
-  return pick_weighted(fresh.empty() ? std::span<const config::Deployment* const>(tier.data(), tier.size())
-                                     : std::span<const config::Deployment* const>(fresh.data(), fresh.size()),
-                       rng);
+  return fresh.empty() ? tier : fresh;
+}
+
+const config::Deployment* choose_deployment(std::span<const config::Deployment* const> healthy,
+                                            std::span<const config::Deployment* const> failed_in_request,
+                                            Rng& rng) {
+  const Candidates eligible = eligible_candidates(healthy, failed_in_request);
+  return pick_weighted({eligible.data(), eligible.size()}, rng);
 }
 
 }  // namespace llmux::router

@@ -39,8 +39,12 @@ const config::Deployment* pick_weighted(std::span<const config::Deployment* cons
 // one allocates nothing per request.
 using Candidates = boost::container::small_vector<const config::Deployment*, 8>;
 
-// The full rule for one attempt: lowest order tier, then, within it, deployments that have not
-// failed in this request when there are any, then pick_weighted.
+// The rule in front of every strategy: the lowest order tier, then, within it, the deployments
+// that have not failed in this request when there are any (else the whole tier).
+Candidates eligible_candidates(std::span<const config::Deployment* const> healthy,
+                               std::span<const config::Deployment* const> failed_in_request);
+
+// simple-shuffle's whole rule for one attempt: eligible_candidates, then pick_weighted.
 const config::Deployment* choose_deployment(std::span<const config::Deployment* const> healthy,
                                             std::span<const config::Deployment* const> failed_in_request,
                                             Rng& rng);

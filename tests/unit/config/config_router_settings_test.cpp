@@ -32,7 +32,7 @@ std::string error_with(std::string_view sections) {
 
 TEST(ConfigRouterSettings, DefaultsAreLiteLlmsCodeDefaults) {
   const Config config = load_with("");
-  EXPECT_EQ(config.router.routing_strategy, "simple-shuffle");
+  EXPECT_EQ(config.router.routing_strategy, RoutingStrategy::simple_shuffle);
   EXPECT_EQ(config.router.num_retries, 2);
   EXPECT_EQ(config.router.timeout_seconds, 6000);
   EXPECT_EQ(config.router.retry_after_seconds, 0);
@@ -197,24 +197,72 @@ TEST(ConfigRouterSettings, AliasErrorsAndUnknownTargets) {
       has_warning(config, "config.yaml:10: model_group_alias x: nowhere names no model_name in model_list"));
 }
 
-TEST(ConfigRouterSettings, OtherLiteLlmStrategiesWarnAndUseSimpleShuffle) {
-  const Config config = load_with("router_settings:\n  routing_strategy: least-busy\n");
-  EXPECT_EQ(config.router.routing_strategy, "simple-shuffle");
-  EXPECT_TRUE(has_warning(config,
-                          "router_settings.routing_strategy least-busy is not implemented yet, using "
-                          "simple-shuffle"));
+TEST(ConfigRouterSettings, EveryLiteLlmStrategyAndAdaptiveLoadAsThemselves) {
+  struct Case {
+    const char* name;
+    RoutingStrategy expected;
+  };
+  for (const Case& c : {Case{"simple-shuffle", RoutingStrategy::simple_shuffle},
+                        Case{"least-busy", RoutingStrategy::least_busy},
+                        Case{"usage-based-routing", RoutingStrategy::usage_based},
+                        Case{"usage-based-routing-v2", RoutingStrategy::usage_based_v2},
+                        Case{"latency-based-routing", RoutingStrategy::latency_based},
+                        Case{"cost-based-routing", RoutingStrategy::cost_based},
+                        Case{"adaptive", RoutingStrategy::adaptive}}) {
+    const Config config = load_with(std::string("router_settings:\n  routing_strategy: ") + c.name + "\n");
+    EXPECT_EQ(config.router.routing_strategy, c.expected) << c.name;
+    EXPECT_TRUE(config.warnings.empty()) << c.name << ": " << config.warnings.front();
+  }
+}
+
+TEST(ConfigRouterSettings, UnknownStrategyAndProviderBudgetRoutingAreStartUpErrors) {
   const std::string error = error_with("router_settings:\n  routing_strategy: fastest-please\n");
   EXPECT_EQ(
       error.rfind("config.yaml:9: router_settings.routing_strategy must be one of simple-shuffle, least-busy",
                   0),
       0u)
       << error;
+  EXPECT_NE(error.find("adaptive"), std::string::npos) << error;
   EXPECT_NE(error.find("got \"fastest-please\""), std::string::npos);
+  const std::string budget = error_with("router_settings:\n  routing_strategy: provider-budget-routing\n");
+  EXPECT_EQ(budget.rfind("config.yaml:9: router_settings.routing_strategy provider-budget-routing is not supported", 0),
+            0u)
+      << budget;
+}
+
+TEST(ConfigRouterSettings, RoutingStrategyArgsAreTypedAndUnknownOnesWarn) {
+  const Config defaults = load_with("router_settings:\n  routing_strategy: latency-based-routing\n");
+  EXPECT_EQ(defaults.router.routing_strategy_args.ttl_seconds, 3600);
+  EXPECT_EQ(defaults.router.routing_strategy_args.lowest_latency_buffer, 0);
+  EXPECT_EQ(defaults.router.routing_strategy_args.max_latency_list_size, 10);
+
+  const Config set = load_with(R"(router_settings:
+  routing_strategy_args: {ttl: 60, lowest_latency_buffer: 0.5, max_latency_list_size: 3, colour: red}
+)");
+  EXPECT_EQ(set.router.routing_strategy_args.ttl_seconds, 60);
+  EXPECT_EQ(set.router.routing_strategy_args.lowest_latency_buffer, 0.5);
+  EXPECT_EQ(set.router.routing_strategy_args.max_latency_list_size, 3);
+  EXPECT_TRUE(has_warning(set, "router_settings.routing_strategy_args.colour is not a routing_strategy_args key"));
+
+  EXPECT_EQ(error_with("router_settings:\n  routing_strategy_args: {ttl: soon}\n").rfind("config.yaml:9: ", 0), 0u);
+  EXPECT_NE(error_with("router_settings:\n  routing_strategy_args: {max_latency_list_size: 0}\n")
+                .find("max_latency_list_size must be between 1 and 1000"),
+            std::string::npos);
+  EXPECT_NE(error_with("router_settings:\n  routing_strategy_args: [1]\n").find("routing_strategy_args"),
+            std::string::npos);
+  EXPECT_NE(error_with("router_settings:\n  routing_strategy_args: {lowest_latency_buffer: -1}\n")
+                .find("must not be negative"),
+            std::string::npos);
+}
+
+TEST(ConfigRouterSettings, EnablePreCallChecksIsABoolean) {
+  EXPECT_FALSE(load_with("router_settings: {}\n").router.enable_pre_call_checks);
+  EXPECT_TRUE(load_with("router_settings:\n  enable_pre_call_checks: true\n").router.enable_pre_call_checks);
+  EXPECT_EQ(error_with("router_settings:\n  enable_pre_call_checks: maybe\n").rfind("config.yaml:9: ", 0), 0u);
 }
 
 TEST(ConfigRouterSettings, UnknownAndUnimplementedKeysWarnNamingTheKey) {
   const Config config = load_with(R"(router_settings:
-  optional_pre_call_checks: [prompt_caching]
   redis_host: localhost
   retry_afterr: 3
 litellm_settings:
@@ -232,7 +280,7 @@ callback_settings: {}
 mystery_section: 1
 )");
   for (const char* soft :
-       {"router_settings.optional_pre_call_checks", "router_settings.redis_host", "litellm_settings.cache",
+       {"router_settings.redis_host", "litellm_settings.cache",
         "litellm_settings.callbacks", "litellm_settings.success_callback",
         "general_settings.database_connection_pool_limit", "general_settings.alerting", "callback_settings"}) {
     EXPECT_TRUE(has_warning(config, std::string(soft) + " is accepted but not implemented yet")) << soft;
@@ -242,8 +290,8 @@ mystery_section: 1
         "llmux_settings.max_header_byte", "mystery_section"}) {
     EXPECT_TRUE(has_warning(config, "unknown key " + std::string(unknown) + "; ignored")) << unknown;
   }
-  EXPECT_TRUE(has_warning(config, "config.yaml:11: unknown key router_settings.retry_afterr"));
-  EXPECT_EQ(config.warnings.size(), 13u) << test::all_warnings(config);
+  EXPECT_TRUE(has_warning(config, "config.yaml:10: unknown key router_settings.retry_afterr"));
+  EXPECT_EQ(config.warnings.size(), 12u) << test::all_warnings(config);
 }
 
 TEST(ConfigRouterSettings, EnablePreCallChecksIsABooleanThatActs) {

@@ -99,7 +99,7 @@ TEST(RequestPlanPreCall, RouterLimitsFromTheGatewayWinOverNothing) {
   c.deployments.push_back(sized("A", "priced", std::nullopt));
   c.deployments.push_back(sized("A", "own", 50));
   auto snapshot = std::make_shared<const config::Config>(std::move(c));
-  Router router(snapshot, {std::optional<std::int64_t>(8192)});
+  Router router(snapshot, RouterInputs{.max_input_tokens = {std::optional<std::int64_t>(8192)}});
   EXPECT_EQ(router.max_input_tokens(snapshot->deployments[0]), 8192);
   EXPECT_EQ(router.max_input_tokens(snapshot->deployments[1]), 50);  // model_info, not resolved: kept
   RequestPlan plan(router, "A", prompt_of(10000), 1);
