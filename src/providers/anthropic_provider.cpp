@@ -147,7 +147,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
       to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
     }
     co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
-                                                std::move(forwarded), std::string(deployment_secret(deployment)));
+                                                std::move(forwarded), deployment_secrets(deployment));
   }
 
   net::UpstreamExchange* raw = exchange.get();
@@ -201,14 +201,14 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_u
 
 boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
   // What the upstream said leaves the adapter only through here (and a stream's own redaction).
-  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secrets(context.deployment));
 }
 
 boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
     std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
   auto answer = co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline);
-  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secret(deployment));
+  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secrets(deployment));
   co_return answer;
 }
 
