@@ -49,7 +49,7 @@ constexpr auto kControlParams = [] {
 // litellm_session_id, litellm_logging_obj…), the proxy's `user_api_key_*` fields, the
 // `mock_testing_*` switches and the logging callbacks' per-request credentials.
 constexpr std::array<std::string_view, 8> kControlPrefixes = {
-    "litellm_", "user_api_key_", "mock_testing_", "langfuse_", "langsmith_", "gcs_", "humanloop_", "arize_"};
+    "litellm_", "user_api_key", "mock_testing_", "langfuse_", "langsmith_", "gcs_", "humanloop_", "arize_"};
 
 // One bit per length some control param has: most keys (messages, temperature…) are told apart by
 // their length and first letter alone, without comparing against the lists.

@@ -199,7 +199,7 @@ constexpr std::string_view gateway_only_params[] = {
     "max_retries", "drop_params", "tags", "api_key", "api_base", "base_url", "rpm", "tpm", "weight", "order",
     "cooldown_time"};
 
-constexpr std::string_view gateway_only_prefixes[] = {"litellm_", "user_api_key_", "mock_testing_"};
+constexpr std::string_view gateway_only_prefixes[] = {"litellm_", "user_api_key", "mock_testing_"};
 
 }  // namespace
 
