@@ -201,7 +201,42 @@ constexpr std::string_view gateway_only_params[] = {
 
 constexpr std::string_view gateway_only_prefixes[] = {"litellm_", "user_api_key", "mock_testing_"};
 
+// Keys a user may rely on for money or security: llmux cannot honour them yet, so the warning
+// says what is NOT happening instead of a quiet "not implemented".
+struct Consequence {
+  Section section;
+  std::string_view key;
+  std::string_view what;
+};
+constexpr Consequence consequences[] = {
+    {Section::litellm_params, "max_budget", "this deployment's spend is NOT capped"},
+    {Section::litellm_params, "budget_duration", "this deployment's spend is NOT capped"},
+    {Section::litellm_settings, "max_budget", "the proxy-wide budget is NOT enforced; spend is not capped"},
+    {Section::litellm_settings, "budget_duration", "the proxy-wide budget is NOT enforced; spend is not capped"},
+    {Section::litellm_settings, "max_end_user_budget", "end-user (`user`) budgets are NOT enforced"},
+    {Section::litellm_settings, "max_internal_user_budget", "internal users' budgets are NOT enforced"},
+    {Section::litellm_settings, "default_max_internal_user_budget", "internal users' budgets are NOT enforced"},
+    {Section::litellm_settings, "upperbound_key_generate_params", "/key/generate is NOT held to these upper bounds"},
+    {Section::router_settings, "provider_budget_config", "provider budgets are NOT enforced"},
+    {Section::general_settings, "allowed_ips", "requests are NOT restricted by client IP"},
+    {Section::general_settings, "custom_auth", "this authentication is NOT used: only the master key and virtual keys are checked"},
+    {Section::general_settings, "enable_jwt_auth", "JWTs are NOT accepted or checked: only the master key and virtual keys are"},
+    {Section::general_settings, "litellm_jwtauth", "JWTs are NOT accepted or checked: only the master key and virtual keys are"},
+    {Section::general_settings, "allowed_routes", "route restrictions are NOT applied"},
+    {Section::general_settings, "admin_only_routes", "route restrictions are NOT applied"},
+    {Section::general_settings, "enforce_user_param", "requests without `user` are NOT refused"},
+    {Section::general_settings, "global_max_parallel_requests", "concurrency is NOT capped by it"},
+    {Section::top_level, "guardrails", "NO guardrail runs on requests or answers"},
+};
+
 }  // namespace
+
+std::string_view unhonoured_consequence(Section section, std::string_view key) {
+  for (const Consequence& c : consequences) {
+    if (c.section == section && c.key == key) return c.what;
+  }
+  return {};
+}
 
 bool is_gateway_only_param(std::string_view key) {
   if (contains(gateway_only_params, key)) return true;

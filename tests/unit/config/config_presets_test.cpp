@@ -213,5 +213,17 @@ TEST(ConfigPresets, DefaultLitellmParamsRefuseCredentialsAndBadTypes) {
             "config.yaml:2: router_settings.default_litellm_params must be a map, got a list");
 }
 
+TEST(ConfigPresets, MoneyAndSecurityKeysSayWhatIsNotEnforced) {
+  const Config config = load_ok(
+      "model_list:\n  - model_name: g\n    litellm_params:\n      model: openai/m\n      max_budget: 10\n"
+      "litellm_settings:\n  max_budget: 100\ngeneral_settings:\n  allowed_ips: [10.0.0.1]\n");
+  EXPECT_TRUE(has_warning(config, "model_list[0].litellm_params.max_budget is accepted but not implemented yet; "
+                                  "ignored: this deployment's spend is NOT capped"));
+  EXPECT_TRUE(has_warning(config, "litellm_settings.max_budget is accepted but not implemented yet; ignored: the "
+                                  "proxy-wide budget is NOT enforced"));
+  EXPECT_TRUE(has_warning(config, "general_settings.allowed_ips is accepted but not implemented yet; ignored: "
+                                  "requests are NOT restricted by client IP"));
+}
+
 }  // namespace
 }  // namespace llmux::config
