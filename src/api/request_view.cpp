@@ -13,29 +13,6 @@
 namespace llmux::api {
 namespace {
 
-// LiteLLM pops these from the request before calling the provider (reference §2.10, §3.6;
-// `max_retries` §3.6; `mock_testing_context_window_fallbacks` corrections B9; top-level
-// `tags` is moved into metadata by newer LiteLLM and never sent).
-constexpr std::array<std::string_view, 17> kControlParams = {
-    "num_retries",
-    "max_retries",
-    "timeout",
-    "stream_timeout",
-    "fallbacks",
-    "context_window_fallbacks",
-    "content_policy_fallbacks",
-    "disable_fallbacks",
-    "max_fallbacks",
-    "mock_response",
-    "mock_testing_fallbacks",
-    "mock_testing_context_fallbacks",
-    "mock_testing_context_window_fallbacks",
-    "mock_testing_content_policy_fallbacks",
-    "mock_testing_rate_limit_error",
-    "mock_timeout",
-    "tags",
-};
-
 std::string_view required_param(Endpoint endpoint) {
   switch (endpoint) {
     case Endpoint::chat_completions:
@@ -357,21 +334,6 @@ MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view
 
 }  // namespace
 
-// One bit per length some control param has: most keys (messages, temperature…) are told
-// apart by their length alone, without comparing against the whole list.
-constexpr std::uint64_t kControlParamLengths = [] {
-  std::uint64_t bits = 0;
-  for (std::string_view name : kControlParams) bits |= std::uint64_t{1} << name.size();
-  return bits;
-}();
-static_assert(std::all_of(kControlParams.begin(), kControlParams.end(),
-                          [](std::string_view name) { return name.size() < 64; }));
-
-bool is_gateway_control_param(std::string_view key) {
-  if (key.size() >= 64 || (kControlParamLengths >> key.size() & 1) == 0) return false;
-  return std::find(kControlParams.begin(), kControlParams.end(), key) != kControlParams.end();
-}
-
 std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::string_view body,
                                                      std::string_view model_from_path, const ReadLimits& limits) {
   RequestView view;
@@ -424,8 +386,27 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
   return view;
 }
 
+namespace {
+
+bool names_one_of(std::span<const std::string> names, std::string_view key) {
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
+
+// Whether the request itself sets what preset `key` would: the same key, or the other name of
+// the output limit (sending both is refused by OpenAI's reasoning models).
+bool request_sets(const RequestView& view, std::string_view key) {
+  const auto present = [&](std::string_view name) { return names_one_of(view.present_params, name); };
+  if (key == "max_tokens" || key == "max_completion_tokens") {
+    return present("max_tokens") || present("max_completion_tokens");
+  }
+  return present(key);
+}
+
+}  // namespace
+
 std::string build_upstream_body(const RequestView& view, std::string_view upstream_model,
-                                const std::vector<std::string>& drop, bool add_include_usage) {
+                                const std::vector<std::string>& drop, bool add_include_usage,
+                                const BodyPresets& presets) {
   const auto& members = view.members;
   const bool want_usage = add_include_usage && view.stream && !view.include_usage &&
                           std::find(drop.begin(), drop.end(), "stream_options") == drop.end();
@@ -447,7 +428,8 @@ std::string build_upstream_body(const RequestView& view, std::string_view upstre
     } else if (key == "stream_options" && want_usage) {
       if (stream_options_at) remove.push_back(*stream_options_at);
       stream_options_at = i;
-    } else if (is_gateway_control_param(key) || std::find(drop.begin(), drop.end(), key) != drop.end()) {
+    } else if (is_gateway_control_param(key) || std::find(drop.begin(), drop.end(), key) != drop.end() ||
+               (!presets.drop.empty() && names_one_of(presets.drop, key))) {
       remove.push_back(i);
     }
   }
@@ -456,12 +438,12 @@ std::string build_upstream_body(const RequestView& view, std::string_view upstre
   append_json_string(model_json, upstream_model);
   std::array<ValueReplacement, 2> replace{};
   std::size_t replace_count = 0;
-  std::array<MemberAddition, 2> add{};
+  std::array<MemberAddition, 2> own_add{};
   std::size_t add_count = 0;
   if (model_at) {
     replace[replace_count++] = {*model_at, model_json};
   } else {
-    add[add_count++] = {"model", model_json};
+    own_add[add_count++] = {"model", model_json};
   }
 
   static constexpr std::string_view kIncludeUsage = R"({"include_usage":true})";
@@ -482,12 +464,22 @@ std::string build_upstream_body(const RequestView& view, std::string_view upstre
     } else if (stream_options_at) {
       replace[replace_count++] = {*stream_options_at, kIncludeUsage};
     } else {
-      add[add_count++] = {"stream_options", kIncludeUsage};
+      own_add[add_count++] = {"stream_options", kIncludeUsage};
     }
   }
 
-  return splice(view.body, members,
-                Edits{std::span(replace.data(), replace_count), remove, std::span(add.data(), add_count)});
+  const std::span<const ValueReplacement> replaced(replace.data(), replace_count);
+  if (presets.add_when_absent.empty()) {
+    return splice(view.body, members, Edits{replaced, remove, std::span(own_add.data(), add_count)});
+  }
+  // Only a deployment with presets pays for this list.
+  std::vector<MemberAddition> add(own_add.begin(), own_add.begin() + add_count);
+  add.reserve(add_count + presets.add_when_absent.size());
+  for (const auto& [key, value_json] : presets.add_when_absent) {
+    if (request_sets(view, key) || std::find(drop.begin(), drop.end(), key) != drop.end()) continue;
+    add.push_back({key, value_json});
+  }
+  return splice(view.body, members, Edits{replaced, remove, add});
 }
 
 }  // namespace llmux::api

@@ -4,8 +4,10 @@
 // decision 3), and the body it forwards upstream, spliced from the original bytes.
 
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -72,17 +74,30 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
                                                      std::string_view model_from_path = {},
                                                      const ReadLimits& limits = {});
 
-// Whether a top-level key is one of LiteLLM's request-level controls that never go upstream.
+// Whether a top-level key is one of LiteLLM's request-level controls or internal arguments
+// (metadata, caching, fallbacks, litellm_*, user_api_key_*…) that never go upstream.
 bool is_gateway_control_param(std::string_view key);
+
+// What a deployment adds to and removes from every body sent to it (config::RequestPresets,
+// borrowed: it must outlive the call). Empty for most deployments, which then pay nothing.
+struct BodyPresets {
+  // Members added when the request has no member of that name: key, JSON value text. The request's
+  // own value wins (LiteLLM: `{**deployment.litellm_params, **request_kwargs}`); max_tokens and
+  // max_completion_tokens count as one (a request setting either keeps the preset of the other out).
+  std::span<const std::pair<std::string, std::string>> add_when_absent;
+  std::span<const std::string> drop;  // additional_drop_params: removed from every request
+};
 
 // The body to send upstream: `model` set to upstream_model (added when the body has none;
 // earlier duplicates removed),
-// every gateway control param removed, every param named in `drop` removed, and — when
+// every gateway control param removed, every param named in `drop` or presets.drop removed, the
+// presets the request lacks added, and — when
 // add_include_usage is set and the request streams without include_usage —
 // stream_options set (or merged) to include {"include_usage":true}, so usage always comes
 // back (the gateway hides that chunk from a client that did not ask; corrections C2).
-// Everything else, `metadata` and unknown fields included, is forwarded byte for byte.
+// Everything else, unknown fields included, is forwarded byte for byte.
 std::string build_upstream_body(const RequestView& view, std::string_view upstream_model,
-                                const std::vector<std::string>& drop, bool add_include_usage);
+                                const std::vector<std::string>& drop, bool add_include_usage,
+                                const BodyPresets& presets = {});
 
 }  // namespace llmux::api

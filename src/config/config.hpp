@@ -9,6 +9,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "config/routing_strategy.hpp"
@@ -36,6 +37,29 @@ struct ModelInfo {
   std::vector<std::string> access_groups;
 };
 
+// What a deployment adds to every request sent to it: litellm_params presets, resolved at load so
+// that a request pays only for the splice (LiteLLM: `{**deployment.litellm_params, **request}`,
+// reference §2.1; router_settings.default_litellm_params fill what is still missing, §1.4).
+struct RequestPresets {
+  // Top-level body members a request gets when it lacks them: key and JSON text. OpenAI params,
+  // provider-specific keys and extra_body's members (extra_body wins over the same key written
+  // beside it), then default_litellm_params. Never a key the gateway reads itself (model, stream…).
+  std::vector<std::pair<std::string, std::string>> body;
+  // Upstream request headers: `headers`, then `extra_headers` (which wins on a name), then
+  // OpenAI-Organization from `organization`. Names are tokens and values clean (checked at load).
+  std::vector<std::pair<std::string, std::string>> headers;
+  // Header values that may be credentials (a credential-like name, or os.environ/): redacted from
+  // upstream failures like api_key.
+  std::vector<std::string> secret_values;
+  // additional_drop_params: request keys never sent to this deployment (presets included).
+  std::vector<std::string> drop;
+  // `headers` carries the credential (Authorization, x-api-key or api-key): the adapter then does
+  // not send api_key's header. A config setting both is refused at load.
+  bool sets_credential_header = false;
+
+  bool empty() const { return body.empty() && headers.empty() && drop.empty(); }
+};
+
 struct Deployment {
   std::string model_name;      // the public group name clients send as "model"
   std::string litellm_model;   // litellm_params.model as written, e.g. "openai/Meta-Llama-3.1-8B"
@@ -58,6 +82,7 @@ struct Deployment {
   std::optional<double> timeout_seconds;
   std::optional<double> stream_timeout_seconds;
   std::optional<int> max_retries;
+  std::optional<int> num_retries;  // litellm_params.num_retries: router retries, over max_retries
   std::optional<std::int64_t> rpm;
   std::optional<std::int64_t> tpm;
   std::optional<double> weight;
@@ -66,9 +91,7 @@ struct Deployment {
   std::optional<double> cooldown_time_seconds;
   std::optional<bool> drop_params;
   std::optional<std::string> mock_response;  // litellm_params.mock_response
-  // litellm_params keys llmux has no rule for (`temperature: 0.2`, `extra_body: {…}`), each
-  // value JSON-encoded. LiteLLM passes them into every call made to this deployment.
-  std::map<std::string, std::string> extra_params;
+  RequestPresets presets;
   ModelInfo model_info;
 
   int source_line = 0;  // where this entry starts in the config file (for messages)

@@ -9,6 +9,7 @@
 #include "config/known_keys.hpp"
 #include "config/provider_prefix.hpp"
 #include "config/python_text.hpp"
+#include "config/request_presets.hpp"
 #include "config/scalar_values.hpp"
 
 namespace llmux::config::detail {
@@ -52,6 +53,7 @@ struct LitellmParams {
   std::optional<std::string> api_base;
   int api_base_line = 0;
   bool has_api_key = false;
+  std::optional<double> request_timeout;
   Placement placement;
   std::vector<HashedParam> hashed;
 };
@@ -82,17 +84,14 @@ void read_api_key(ParseContext& ctx, const Field& field, const std::string& owne
   }
 }
 
-void read_extra_param(ParseContext& ctx, const Field& field, Deployment& out) {
-  if (field.value.IsScalar() && env_reference(field.value.Scalar())) {
-    const std::optional<std::string> value = read_env_text(ctx, field);
-    if (value) out.extra_params[field.key.Scalar()] = python_json_dumps(YAML::Node(*value));
-    return;
-  }
-  out.extra_params[field.key.Scalar()] = python_json_dumps(field.value);
+// Preset keys with a meaning of their own (not sent as a body member under their name).
+bool is_preset_setting(std::string_view key) {
+  return key == "extra_body" || key == "headers" || key == "extra_headers" || key == "organization" ||
+         key == "api_version" || key == "additional_drop_params";
 }
 
 LitellmParams read_litellm_params(ParseContext& ctx, const Field& params, const std::string& owner,
-                                  Deployment& out) {
+                                  Deployment& out, PresetReader& presets) {
   LitellmParams lp;
   for (const Field& field : fields_of(ctx, params)) {
     const std::string& key = field.key.Scalar();
@@ -115,8 +114,13 @@ LitellmParams read_litellm_params(ParseContext& ctx, const Field& params, const 
       out.timeout_seconds = non_negative(ctx, field, read_number(ctx, field));
     } else if (key == "stream_timeout") {
       out.stream_timeout_seconds = non_negative(ctx, field, read_number(ctx, field));
+    } else if (key == "request_timeout") {
+      // LiteLLM's _get_timeout reads it after `timeout`.
+      lp.request_timeout = non_negative(ctx, field, read_number(ctx, field));
     } else if (key == "max_retries") {
       out.max_retries = non_negative(ctx, field, read_int(ctx, field));
+    } else if (key == "num_retries") {
+      out.num_retries = non_negative(ctx, field, read_int(ctx, field));
     } else if (key == "rpm") {
       lp.placement.rpm = non_negative(ctx, field, read_integer(ctx, field));
     } else if (key == "tpm") {
@@ -137,14 +141,17 @@ LitellmParams read_litellm_params(ParseContext& ctx, const Field& params, const 
       // a per-token price
     } else if (is_known_not_implemented(Section::litellm_params, key)) {
       ctx.warn_unrecognised(field, Section::litellm_params);
-    } else {
-      // LiteLLM forwards unknown litellm_params to the provider call, so they are kept
-      // rather than refused; only a typo of a known key deserves the warning.
-      if (!is_request_param(key)) {
+    } else if (presets.read(ctx, field)) {
+      // LiteLLM forwards unknown litellm_params to the provider call ("provider-specific params"),
+      // so they are sent rather than refused; only a possible typo deserves the warning.
+      if (!is_request_param(key) && !is_preset_setting(key)) {
         ctx.warn(field, field.path +
                             " is not a litellm_params key llmux knows; sent upstream as a request parameter");
       }
-      read_extra_param(ctx, field, out);
+    } else {
+      ctx.warn(field, field.path +
+                          " is a LiteLLM request control, not a provider parameter; in litellm_params it is "
+                          "accepted and not acted on");
     }
   }
   return lp;
@@ -278,7 +285,9 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
   }
   const std::string owner = entry.path + " (" + out.model_name + ")";
 
-  const LitellmParams lp = read_litellm_params(ctx, *params, owner, out);
+  PresetReader presets(/*defaults=*/false);
+  const LitellmParams lp = read_litellm_params(ctx, *params, owner, out, presets);
+  if (!out.timeout_seconds) out.timeout_seconds = lp.request_timeout;
   if (!lp.model || lp.model->empty()) ctx.fail(ctx.line_of(params->key), params->path + ".model is required");
   out.litellm_model = *lp.model;
 
@@ -302,6 +311,7 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
   const Field model_field{params->path + ".model", params->key, params_map["model"]};
   if (!resolve_provider(ctx, model_field, lp, owner, out)) return std::nullopt;
   resolve_api_base(ctx, *params, lp, out);
+  out.presets = presets.finish(ctx, out.family, lp.has_api_key, owner);
   if (!parsed.explicit_id) out.model_info.id = litellm_deployment_id(out.model_name, lp.hashed);
   return parsed;
 }

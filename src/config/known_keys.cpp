@@ -24,12 +24,7 @@ constexpr std::string_view top_level_keys[] = {"callback_settings",
                                                "assistant_settings",
                                                "files_settings"};
 
-constexpr std::string_view litellm_params_keys[] = {"custom_llm_provider",
-                                                    "api_version",
-                                                    "organization",
-                                                    "num_retries",
-                                                    "additional_drop_params",
-                                                    "base_model",
+constexpr std::string_view litellm_params_keys[] = {"base_model",
                                                     "max_budget",
                                                     "budget_duration",
                                                     "max_parallel_requests",
@@ -51,8 +46,6 @@ constexpr std::string_view litellm_params_keys[] = {"custom_llm_provider",
                                                     "input_cost_per_pixel",
                                                     "output_cost_per_pixel",
                                                     "tag_regex",
-                                                    "extra_headers",
-                                                    "headers",
                                                     "azure_ad_token",
                                                     "azure_ad_token_provider",
                                                     "tenant_id",
@@ -80,7 +73,6 @@ constexpr std::string_view router_settings_keys[] = {"allowed_fails_policy",
                                                      "cache_responses",
                                                      "caching_groups",
                                                      "client_ttl",
-                                                     "default_litellm_params",
                                                      "default_max_parallel_requests",
                                                      "default_priority",
                                                      "polling_interval",
@@ -192,7 +184,63 @@ constexpr std::string_view request_params[] = {"temperature",
                                                "logprobs",
                                                "top_logprobs"};
 
+// LiteLLM's request-level controls and internal call arguments (its `all_litellm_params`, reference
+// §2.10, §3.6), as they may be written in litellm_params or default_litellm_params: the gateway's
+// business, never a provider parameter. api::is_gateway_control_param strips the same names from
+// requests (a unit test keeps the two in step).
+constexpr std::string_view gateway_only_params[] = {
+    "metadata", "litellm_metadata", "caching", "cache", "ttl", "no-log", "cache_key", "preset_cache_key",
+    "caching_groups", "fallbacks", "context_window_fallbacks", "content_policy_fallbacks", "disable_fallbacks",
+    "max_fallbacks", "guardrails", "proxy_server_request", "allowed_openai_params", "model_info", "id",
+    "litellm_trace_id", "litellm_call_id", "litellm_session_id", "prompt_id", "prompt_variables", "prompt_label",
+    "mock_timeout", "mock_response", "timeout", "stream_timeout", "request_timeout", "num_retries",
+    "max_retries", "drop_params", "tags", "api_key", "api_base", "base_url", "rpm", "tpm", "weight", "order",
+    "cooldown_time"};
+
+constexpr std::string_view gateway_only_prefixes[] = {"litellm_", "user_api_key", "mock_testing_"};
+
+// Keys a user may rely on for money or security: llmux cannot honour them yet, so the warning
+// says what is NOT happening instead of a quiet "not implemented".
+struct Consequence {
+  Section section;
+  std::string_view key;
+  std::string_view what;
+};
+constexpr Consequence consequences[] = {
+    {Section::litellm_params, "max_budget", "this deployment's spend is NOT capped"},
+    {Section::litellm_params, "budget_duration", "this deployment's spend is NOT capped"},
+    {Section::litellm_settings, "max_budget", "the proxy-wide budget is NOT enforced; spend is not capped"},
+    {Section::litellm_settings, "budget_duration", "the proxy-wide budget is NOT enforced; spend is not capped"},
+    {Section::litellm_settings, "max_end_user_budget", "end-user (`user`) budgets are NOT enforced"},
+    {Section::litellm_settings, "max_internal_user_budget", "internal users' budgets are NOT enforced"},
+    {Section::litellm_settings, "default_max_internal_user_budget", "internal users' budgets are NOT enforced"},
+    {Section::litellm_settings, "upperbound_key_generate_params", "/key/generate is NOT held to these upper bounds"},
+    {Section::router_settings, "provider_budget_config", "provider budgets are NOT enforced"},
+    {Section::general_settings, "allowed_ips", "requests are NOT restricted by client IP"},
+    {Section::general_settings, "custom_auth", "this authentication is NOT used: only the master key and virtual keys are checked"},
+    {Section::general_settings, "enable_jwt_auth", "JWTs are NOT accepted or checked: only the master key and virtual keys are"},
+    {Section::general_settings, "litellm_jwtauth", "JWTs are NOT accepted or checked: only the master key and virtual keys are"},
+    {Section::general_settings, "allowed_routes", "route restrictions are NOT applied"},
+    {Section::general_settings, "admin_only_routes", "route restrictions are NOT applied"},
+    {Section::general_settings, "enforce_user_param", "requests without `user` are NOT refused"},
+    {Section::general_settings, "global_max_parallel_requests", "concurrency is NOT capped by it"},
+    {Section::top_level, "guardrails", "NO guardrail runs on requests or answers"},
+};
+
 }  // namespace
+
+std::string_view unhonoured_consequence(Section section, std::string_view key) {
+  for (const Consequence& c : consequences) {
+    if (c.section == section && c.key == key) return c.what;
+  }
+  return {};
+}
+
+bool is_gateway_only_param(std::string_view key) {
+  if (contains(gateway_only_params, key)) return true;
+  return std::any_of(std::begin(gateway_only_prefixes), std::end(gateway_only_prefixes),
+                     [&](std::string_view prefix) { return key.starts_with(prefix); });
+}
 
 bool is_known_not_implemented(Section section, std::string_view key) {
   switch (section) {

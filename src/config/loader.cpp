@@ -8,6 +8,7 @@
 #include "config/env_resolution.hpp"
 #include "config/model_list.hpp"
 #include "config/parse_context.hpp"
+#include "config/request_presets.hpp"
 #include "config/settings_parser.hpp"
 
 namespace llmux::config {
@@ -64,8 +65,9 @@ Config build_config(ParseContext& ctx, const YAML::Node& root) {
   config.deployments = detail::parse_model_list(ctx, sections.model_list);
   detail::ParsedLitellmSettings litellm = detail::parse_litellm_settings(ctx, sections.litellm_settings);
   config.litellm = litellm.settings;
-  config.router = detail::merge_router_settings(detail::parse_router_settings(ctx, sections.router_settings),
-                                                litellm.shared);
+  detail::ParsedRouterSettings router = detail::parse_router_settings(ctx, sections.router_settings);
+  detail::apply_default_presets(config.deployments, router.default_presets);
+  config.router = detail::merge_router_settings(std::move(router), litellm.shared);
   config.general = detail::parse_general_settings(ctx, sections.general_settings);
   config.server = detail::parse_llmux_settings(ctx, sections.llmux_settings);
   detail::warn_unknown_targets(ctx, config);

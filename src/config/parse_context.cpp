@@ -33,6 +33,11 @@ void ParseContext::warn(int line, std::string_view what) { warnings_.push_back(m
 
 void ParseContext::warn_unrecognised(const Field& field, Section section) {
   if (is_known_not_implemented(section, field.key.Scalar())) {
+    const std::string_view consequence = unhonoured_consequence(section, field.key.Scalar());
+    if (!consequence.empty()) {
+      warn(field, field.path + " is accepted but not implemented yet; ignored: " + std::string(consequence));
+      return;
+    }
     warn(field, field.path + " is accepted but not implemented yet; ignored");
   } else {
     warn(field, "unknown key " + field.path + "; ignored");

@@ -1,6 +1,7 @@
 #include <algorithm>
 #include <iterator>
 
+#include "config/request_presets.hpp"
 #include "config/scalar_values.hpp"
 #include "config/settings_parser.hpp"
 
@@ -80,6 +81,21 @@ bool read_shared_key(ParseContext& ctx, const Field& field, std::string_view tim
   return true;
 }
 
+// Reference §1.4: merged into every call, filling only what the request and the deployment leave
+// unset. The gateway's own controls (timeout, num_retries, metadata…) are not presets: reported.
+RequestPresets read_default_litellm_params(ParseContext& ctx, const Field& field) {
+  if (is_absent(field.value)) return {};
+  PresetReader reader(/*defaults=*/true);
+  for (const Field& param : fields_of(ctx, field)) {
+    if (!reader.read(ctx, param)) {
+      ctx.warn(param, param.path +
+                          " is a LiteLLM request control, not a provider parameter; in default_litellm_params it "
+                          "is accepted and not acted on");
+    }
+  }
+  return reader.finish(ctx, ProviderFamily::openai_compatible, /*has_api_key=*/false, field.path);
+}
+
 }  // namespace
 
 ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& section) {
@@ -105,6 +121,8 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       assign_if(read_bool(ctx, field), out.enable_pre_call_checks);
     } else if (key == "model_group_alias") {
       out.model_group_alias = read_model_group_alias(ctx, field);
+    } else if (key == "default_litellm_params") {
+      parsed.default_presets = read_default_litellm_params(ctx, field);
     } else {
       ctx.warn_unrecognised(field, Section::router_settings);
     }

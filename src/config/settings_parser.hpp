@@ -28,6 +28,7 @@ struct SharedRouterKeys {
 struct ParsedRouterSettings {
   RouterSettings settings;  // everything but the shared keys
   SharedRouterKeys shared;
+  RequestPresets default_presets;  // default_litellm_params, merged into each deployment's presets
 };
 
 struct ParsedLitellmSettings {

@@ -71,7 +71,7 @@ std::size_t route_bytes(const router::RequestPlan& plan) {
 }
 
 // The header names route_headers writes, their framing, its numbers and durations.
-constexpr std::size_t kFixedRouteHeaderBytes = 384;
+constexpr std::size_t kFixedRouteHeaderBytes = 416;
 // What callers add after them: the upstream's forwarded headers, the cost, a key's x-ratelimit-*.
 constexpr std::size_t kRoomForCallers = 320;
 
@@ -134,6 +134,10 @@ net::HeaderList route_headers(const std::string& call_id, const router::RequestP
   }
   headers.emplace_back("x-litellm-model-group", group);
   headers.emplace_back("x-litellm-attempted-retries", decimal_text(plan.attempted_retries()).view());
+  // LiteLLM adds the retry budget only to an answer that needed a retry (reference §3.5).
+  if (plan.attempted_retries() > 0) {
+    headers.emplace_back("x-litellm-max-retries", decimal_text(plan.max_retries()).view());
+  }
   headers.emplace_back("x-litellm-attempted-fallbacks", decimal_text(plan.attempted_fallbacks()).view());
   const auto elapsed = std::chrono::steady_clock::now() - timing.started;
   headers.emplace_back("x-litellm-response-duration-ms", milliseconds_text(elapsed).view());

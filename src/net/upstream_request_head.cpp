@@ -85,14 +85,17 @@ std::optional<std::string> build_request_head(std::string& out, std::string_view
     out.append(request.bearer_token);
     out.append("\r\n");
   }
-  for (const auto& [name, value] : request.headers) {
-    if (!is_token(name)) return "invalid request header name '" + name + "'";
-    if (!is_clean(value, true)) return "request header '" + name + "' has a line break or control character";
-    if (is_managed_header(name)) continue;
-    out.append(name);
-    out.append(": ");
-    out.append(value);
-    out.append("\r\n");
+  for (const auto& list : {std::span<const std::pair<std::string, std::string>>(request.headers),
+                           request.extra_headers}) {
+    for (const auto& [name, value] : list) {
+      if (!is_token(name)) return "invalid request header name '" + name + "'";
+      if (!is_clean(value, true)) return "request header '" + name + "' has a line break or control character";
+      if (is_managed_header(name)) continue;
+      out.append(name);
+      out.append(": ");
+      out.append(value);
+      out.append("\r\n");
+    }
   }
   if (!request.body.empty() || method_expects_body(request.method)) {
     std::array<char, 24> digits;

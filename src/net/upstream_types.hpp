@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -34,6 +35,8 @@ struct UpstreamRequest {
   std::string_view target_path;
   std::string_view content_type;  // "Content-Type: <it>", before `headers`
   std::string_view bearer_token;  // "Authorization: Bearer <it>", before `headers`
+  // More fields, borrowed the same way, written after `headers` (a deployment's configured ones).
+  std::span<const std::pair<std::string, std::string>> extra_headers;
 };
 
 // The status line and header fields of a response. It lives in the connection and is reused

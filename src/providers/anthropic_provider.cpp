@@ -3,12 +3,14 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cctype>
 
 #include "api/json_scan.hpp"
 #include "api/json_skim.hpp"
 #include "net/upstream_client.hpp"
 #include "net/url.hpp"
 #include "providers/anthropic/json_helpers.hpp"
+#include "providers/anthropic/presets_for_anthropic.hpp"
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
 #include "providers/anthropic_stream.hpp"
@@ -33,23 +35,48 @@ struct PreparedBody {
   bool json_mode_tool = false;
 };
 
-// An Anthropic client's body for this deployment: its model, without the gateway's own fields.
-std::optional<std::string> with_upstream_model(std::string_view client_body, const config::Deployment& deployment) {
+// An Anthropic client's body for this deployment: its model, without the gateway's own fields and
+// additional_drop_params, with the presets it lacks (in Anthropic's names).
+// count_tokens takes no sampling parameters: `with_presets` is false there.
+std::optional<std::string> with_upstream_model(std::string_view client_body, const config::Deployment& deployment,
+                                               bool with_presets = true) {
   auto members = api::top_level_members(client_body);
   if (!members) return std::nullopt;
   std::string model_json;
   api::append_json_string(model_json, deployment.upstream_model);
+  const auto& always_drop = deployment.presets.drop;
+  const auto presets = with_presets ? anthropic::native_presets(deployment.presets)
+                                    : std::vector<std::pair<std::string, std::string>>{};
+  std::vector<bool> preset_taken(presets.size(), false);
   std::vector<api::ValueReplacement> replace;
   std::vector<std::size_t> remove;
   for (std::size_t i = 0; i < members->size(); ++i) {
     const auto& member = (*members)[i];
     if (api::key_equals(member.key_raw, "model")) {
       replace.push_back({i, model_json});
-    } else if (const auto key = api::decode_key(member.key_raw); key && api::is_gateway_control_param(*key)) {
-      remove.push_back(i);
+      continue;
     }
+    const auto key = api::decode_key(member.key_raw);
+    if (!key) continue;
+    // `metadata` is Anthropic's own field here (metadata.user_id), not LiteLLM's.
+    const bool control = *key != "metadata" && api::is_gateway_control_param(*key);
+    if (control || std::find(always_drop.begin(), always_drop.end(), *key) != always_drop.end()) {
+      remove.push_back(i);
+      continue;
+    }
+    for (std::size_t p = 0; p < presets.size(); ++p) preset_taken[p] = preset_taken[p] || presets[p].first == *key;
   }
-  return api::splice(client_body, *members, api::Edits{replace, remove, {}});
+  std::vector<api::MemberAddition> add;
+  for (std::size_t p = 0; p < presets.size(); ++p) {
+    if (!preset_taken[p]) add.push_back({presets[p].first, presets[p].second});
+  }
+  return api::splice(client_body, *members, api::Edits{replace, remove, add});
+}
+
+bool same_header_name(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+         });
 }
 
 net::UpstreamRequest anthropic_request(std::string target, std::string body, const config::Deployment& deployment,
@@ -57,10 +84,27 @@ net::UpstreamRequest anthropic_request(std::string target, std::string body, con
   net::UpstreamRequest upstream;
   upstream.target = std::move(target);
   upstream.body = std::move(body);
-  upstream.headers.emplace_back("Content-Type", "application/json");
-  upstream.headers.emplace_back("anthropic-version", config.server.anthropic_version);
-  if (!anthropic_beta.empty()) upstream.headers.emplace_back("anthropic-beta", std::string(anthropic_beta));
-  if (deployment.api_key && !deployment.api_key->empty()) upstream.headers.emplace_back("x-api-key", *deployment.api_key);
+  auto& headers = upstream.headers;
+  headers.emplace_back("Content-Type", "application/json");
+  headers.emplace_back("anthropic-version", config.server.anthropic_version);
+  if (!anthropic_beta.empty()) headers.emplace_back("anthropic-beta", std::string(anthropic_beta));
+  // A configured credential header replaces api_key's (the config cannot set both).
+  if (deployment.api_key && !deployment.api_key->empty() && !deployment.presets.sets_credential_header) {
+    headers.emplace_back("x-api-key", *deployment.api_key);
+  }
+  // Configured headers replace the adapter's of the same name (anthropic-version pinned per
+  // deployment), except anthropic-beta, whose values are joined with the client's as LiteLLM does.
+  for (const auto& [name, value] : deployment.presets.headers) {
+    const auto same = std::find_if(headers.begin(), headers.end(),
+                                   [&](const auto& header) { return same_header_name(header.first, name); });
+    if (same == headers.end()) {
+      headers.emplace_back(name, value);
+    } else if (same_header_name(name, "anthropic-beta")) {
+      same->second = value + "," + same->second;
+    } else {
+      same->second = value;
+    }
+  }
   return upstream;
 }
 
@@ -77,6 +121,7 @@ std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& co
   if (ec || !parsed.is_object()) return bad_request("request body is not a JSON object");
   // The translation would write it back as Infinity or NaN (anthropic/json_helpers.hpp).
   if (anthropic::has_non_finite_number(parsed)) return bad_request("request body has a number out of range");
+  anthropic::fill_presets(parsed.as_object(), deployment.presets);
   auto translated = anthropic::to_anthropic_request(
       parsed.as_object(), anthropic::translate_options_for(deployment, context.config.litellm.drop_params));
   if (auto* error = std::get_if<anthropic::TranslationError>(&translated)) {
@@ -147,7 +192,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
       to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
     }
     co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
-                                                std::move(forwarded), std::string(deployment_secret(deployment)));
+                                                std::move(forwarded), deployment_secrets(deployment));
   }
 
   net::UpstreamExchange* raw = exchange.get();
@@ -184,7 +229,7 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_u
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
   const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) co_return AttemptFailure{router::ErrorKind::connection_failed, 0, "invalid api_base", std::nullopt};
-  auto body = with_upstream_model(client_body, deployment);
+  auto body = with_upstream_model(client_body, deployment, /*with_presets=*/false);
   if (!body) co_return bad_request("request body is not a JSON object");
   auto upstream = anthropic_request(anthropic_messages_path(target->base_path) + "/count_tokens", std::move(*body),
                                     deployment, config, anthropic_beta);
@@ -201,14 +246,14 @@ boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_u
 
 boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext& context) {
   // What the upstream said leaves the adapter only through here (and a stream's own redaction).
-  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secrets(context.deployment));
 }
 
 boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
     std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
   auto answer = co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline);
-  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secret(deployment));
+  if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secrets(deployment));
   co_return answer;
 }
 

@@ -50,11 +50,11 @@ std::string_view payload_type(std::string_view data) {
 AnthropicStream::AnthropicStream(std::unique_ptr<net::UpstreamExchange> exchange,
                                  std::optional<anthropic::StreamOptions> to_openai,
                                  std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
-                                 std::string secret)
+                                 Secrets secrets)
     : exchange_(std::move(exchange)),
       idle_limit_(idle_limit),
       upstream_headers_(std::move(upstream_headers)),
-      secret_(std::move(secret)) {
+      secrets_(secrets) {
   if (to_openai) translator_.emplace(std::move(*to_openai));
 }
 
@@ -126,7 +126,7 @@ boost::asio::awaitable<StreamPiece> AnthropicStream::next() {
     if (!piece.bytes.empty()) break;
   }
   piece.finished = finished_;
-  redact_failed_piece(piece, secret_);
+  redact_failed_piece(piece, secrets_);
   co_return piece;
 }
 

@@ -9,6 +9,7 @@
 #include "net/sse_parser.hpp"
 #include "providers/anthropic/stream_from_anthropic.hpp"
 #include "providers/provider.hpp"
+#include "providers/secret_redaction.hpp"
 
 namespace llmux::net {
 class UpstreamExchange;
@@ -21,7 +22,7 @@ class AnthropicStream final : public StreamSource {
   // `to_openai` empty: pass the events through (Anthropic client).
   AnthropicStream(std::unique_ptr<net::UpstreamExchange> exchange,
                   std::optional<anthropic::StreamOptions> to_openai, std::chrono::milliseconds idle_limit,
-                  net::HeaderList upstream_headers, std::string secret);
+                  net::HeaderList upstream_headers, Secrets secrets);
   ~AnthropicStream() override;
 
   boost::asio::awaitable<StreamPiece> next() override;
@@ -37,7 +38,7 @@ class AnthropicStream final : public StreamSource {
   std::optional<anthropic::StreamFromAnthropic> translator_;
   std::chrono::milliseconds idle_limit_;
   net::HeaderList upstream_headers_;
-  std::string secret_;  // the deployment's key, hidden in what a failure quotes
+  Secrets secrets_;  // the deployment's key and secret headers, hidden in what a failure quotes
   net::SseParser parser_;
   Usage passthrough_usage_;
   bool saw_message_stop_ = false;

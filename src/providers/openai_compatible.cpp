@@ -1,5 +1,6 @@
 #include "providers/openai_compatible.hpp"
 
+#include <algorithm>
 #include <unordered_map>
 
 #include "net/upstream_client.hpp"
@@ -24,6 +25,10 @@ std::string_view openai_path_for(api::Endpoint endpoint) {
 
 namespace {
 
+api::BodyPresets body_presets(const config::Deployment& deployment) {
+  return {deployment.presets.body, deployment.presets.drop};
+}
+
 boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (!deployment.missing_api_key_env.empty()) {
@@ -37,7 +42,12 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
   const api::RequestView& request = context.request;
   std::vector<std::string> drop;
-  const auto unsupported = unsupported_params(deployment.family, deployment.provider, request.present_params);
+  auto unsupported = unsupported_params(deployment.family, deployment.provider, request.present_params);
+  // additional_drop_params removes them anyway: nothing to refuse.
+  std::erase_if(unsupported, [&](const std::string& param) {
+    const auto& always = deployment.presets.drop;
+    return std::find(always.begin(), always.end(), param) != always.end();
+  });
   if (!unsupported.empty()) {
     const bool drop_params = deployment.drop_params.value_or(context.config.litellm.drop_params);
     if (!drop_params) {
@@ -54,11 +64,13 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   upstream.target_base = target->base_path;
   upstream.target_path = openai_path_for(context.endpoint);
   upstream.content_type = "application/json";
-  if (deployment.api_key) upstream.bearer_token = *deployment.api_key;
+  // A configured Authorization (or api-key) header is the credential then (checked at load).
+  if (deployment.api_key && !deployment.presets.sets_credential_header) upstream.bearer_token = *deployment.api_key;
+  upstream.extra_headers = deployment.presets.headers;
   // Ask for usage on every stream so spend is known; the stream filter hides it again.
   const bool add_usage = request.stream && !request.include_usage &&
                          context.endpoint != api::Endpoint::embeddings;
-  upstream.body = api::build_upstream_body(request, deployment.upstream_model, drop, add_usage);
+  upstream.body = api::build_upstream_body(request, deployment.upstream_model, drop, add_usage, body_presets(deployment));
 
   auto started = co_await start_upstream(context, *target, std::move(upstream));
   if (auto* failure = std::get_if<AttemptFailure>(&started)) co_return std::move(*failure);
@@ -70,7 +82,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
     if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     co_return std::make_unique<OpenAiStream>(std::move(exchange), request.include_usage,
                                              context.stream_idle_limit, std::move(forwarded),
-                                             std::string(deployment_secret(deployment)));
+                                             deployment_secrets(deployment));
   }
 
   net::UpstreamExchange* raw = exchange.get();
@@ -96,7 +108,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
 boost::asio::awaitable<AttemptOutcome> OpenAiCompatibleProvider::attempt(AttemptContext& context) {
   // What the upstream said leaves the adapter only through here (and a stream's own redaction).
-  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secret(context.deployment));
+  co_return redacted_outcome(co_await attempt_upstream(context), deployment_secrets(context.deployment));
 }
 
 }  // namespace llmux::providers

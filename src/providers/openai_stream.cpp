@@ -246,12 +246,12 @@ void OpenAiStreamFilter::on_event(const net::SseEventView& event, std::string& c
 
 OpenAiStream::OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,
                            std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers,
-                           std::string secret)
+                           Secrets secrets)
     : exchange_(std::move(exchange)),
       filter_(client_wants_usage),
       idle_limit_(idle_limit),
       upstream_headers_(std::move(upstream_headers)),
-      secret_(std::move(secret)) {}
+      secrets_(secrets) {}
 
 OpenAiStream::~OpenAiStream() = default;
 
@@ -300,7 +300,7 @@ boost::asio::awaitable<StreamPiece> OpenAiStream::next() {
     if (!piece.bytes.empty()) break;  // forward what arrived now; never wait to batch
   }
   piece.finished = finished_;
-  redact_failed_piece(piece, secret_);
+  redact_failed_piece(piece, secrets_);
   co_return piece;
 }
 

@@ -8,6 +8,7 @@
 
 #include "net/sse_parser.hpp"
 #include "providers/provider.hpp"
+#include "providers/secret_redaction.hpp"
 
 namespace llmux::net {
 class UpstreamExchange;
@@ -54,7 +55,7 @@ class OpenAiStreamFilter {
 class OpenAiStream final : public StreamSource {
  public:
   OpenAiStream(std::unique_ptr<net::UpstreamExchange> exchange, bool client_wants_usage,
-               std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers, std::string secret);
+               std::chrono::milliseconds idle_limit, net::HeaderList upstream_headers, Secrets secrets);
   ~OpenAiStream() override;
 
   boost::asio::awaitable<StreamPiece> next() override;
@@ -67,7 +68,7 @@ class OpenAiStream final : public StreamSource {
   OpenAiStreamFilter filter_;
   std::chrono::milliseconds idle_limit_;
   net::HeaderList upstream_headers_;
-  std::string secret_;  // the deployment's key, hidden in what a failure quotes
+  Secrets secrets_;  // the deployment's key and secret headers, hidden in what a failure quotes
   bool finished_ = false;
 };
 

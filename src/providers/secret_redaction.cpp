@@ -78,21 +78,27 @@ std::string redact_secret(std::string text, std::string_view secret) {
   return out;
 }
 
-void redact_failure(AttemptFailure& failure, std::string_view secret) {
-  failure.message = redact_secret(std::move(failure.message), secret);
+std::string redact_secrets(std::string text, const Secrets& secrets) {
+  text = redact_secret(std::move(text), secrets.api_key);
+  for (const std::string& value : secrets.header_values) text = redact_secret(std::move(text), value);
+  return text;
 }
 
-AttemptOutcome redacted_outcome(AttemptOutcome outcome, std::string_view secret) {
-  if (auto* failure = std::get_if<AttemptFailure>(&outcome)) redact_failure(*failure, secret);
+void redact_failure(AttemptFailure& failure, const Secrets& secrets) {
+  failure.message = redact_secrets(std::move(failure.message), secrets);
+}
+
+AttemptOutcome redacted_outcome(AttemptOutcome outcome, const Secrets& secrets) {
+  if (auto* failure = std::get_if<AttemptFailure>(&outcome)) redact_failure(*failure, secrets);
   return outcome;
 }
 
-void redact_failed_piece(StreamPiece& piece, std::string_view secret) {
+void redact_failed_piece(StreamPiece& piece, const Secrets& secrets) {
   if (!piece.failure) return;
-  redact_failure(*piece.failure, secret);
+  redact_failure(*piece.failure, secrets);
   // A piece's bytes are whole events (the adapters frame only what the SSE parser completed), so
   // the key cannot straddle two pieces.
-  if (piece.failure_framed) piece.bytes = redact_secret(std::move(piece.bytes), secret);
+  if (piece.failure_framed) piece.bytes = redact_secrets(std::move(piece.bytes), secrets);
 }
 
 }  // namespace llmux::providers

@@ -223,7 +223,9 @@ std::chrono::milliseconds RequestPlan::backoff_before_retry(const GroupFrame& fr
 int RequestPlan::num_retries_for(const config::Deployment& first_choice) const {
   const config::Config& config = router_.config();
   int n = config.router.num_retries;
-  if (first_choice.max_retries) n = *first_choice.max_retries;
+  // litellm_params.num_retries is LiteLLM's name for router retries; max_retries (the SDK's) is
+  // read as the same thing when it is the only one written.
+  if (const auto own = first_choice.num_retries ? first_choice.num_retries : first_choice.max_retries) n = *own;
   // A client may ask for fewer retries, or more up to llmux_settings.max_request_retries (each one
   // can back off for seconds: a million would hold the call for days). Never held below what the
   // config itself gives, so a cap lower than the config's num_retries cannot make asking cost retries.

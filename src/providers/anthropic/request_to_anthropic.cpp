@@ -8,6 +8,7 @@
 #include <string>
 #include <string_view>
 
+#include "api/request_view.hpp"
 #include "providers/anthropic/field_types.hpp"
 #include "providers/anthropic/json_helpers.hpp"
 #include "providers/anthropic/max_tokens_defaults.hpp"
@@ -50,7 +51,7 @@ bool contains(const std::array<std::string_view, N>& list, std::string_view key)
 }
 
 bool is_gateway_control(std::string_view key) {
-  if (contains(kGatewayControls, key)) return true;
+  if (contains(kGatewayControls, key) || api::is_gateway_control_param(key)) return true;
   for (std::string_view p : kGatewayControlPrefixes) {
     if (key.substr(0, p.size()) == p) return true;
   }

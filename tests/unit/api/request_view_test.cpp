@@ -88,7 +88,7 @@ TEST(ReadRequest, ControlFields) {
   EXPECT_TRUE(view.mock_timeout);
   EXPECT_EQ(view.user, "u-1");
   EXPECT_EQ(view.tags, (std::vector<std::string>{"t1", "t2", "t3"}));
-  EXPECT_EQ(view.present_params, (std::vector<std::string>{"messages", "user", "metadata", "top_k"}));
+  EXPECT_EQ(view.present_params, (std::vector<std::string>{"messages", "user", "top_k"}));
 }
 
 TEST(ReadRequest, AliasesAndNulls) {
@@ -291,7 +291,7 @@ TEST(BuildUpstreamBody, ReplacesModelAndStripsControls) {
   const bj::object got = upstream(body, "meta-llama/Llama-3.1-8B");
   const bj::object expected =
       bj::parse(R"({"model":"meta-llama/Llama-3.1-8B","messages":[{"role":"user","content":"hi"}],)"
-                R"("metadata":{"tags":["u"]},"user":"me","mock_fault":"500","temperature":0.5,"top_k":20})")
+                R"("user":"me","mock_fault":"500","temperature":0.5,"top_k":20})")
           .as_object();
   EXPECT_EQ(got, expected);
 }
@@ -434,13 +434,84 @@ TEST(ReadRequest, HugeCountsAndDurations) {
 }
 
 TEST(IsGatewayControlParam, KnownNames) {
-  EXPECT_TRUE(is_gateway_control_param("num_retries"));
-  EXPECT_TRUE(is_gateway_control_param("mock_testing_context_window_fallbacks"));
-  EXPECT_TRUE(is_gateway_control_param("tags"));
-  EXPECT_FALSE(is_gateway_control_param("metadata"));
-  EXPECT_FALSE(is_gateway_control_param("mock_fault"));
-  EXPECT_FALSE(is_gateway_control_param("user"));
-  EXPECT_FALSE(is_gateway_control_param("model"));
+  // LiteLLM's own request fields (reference §2.10, §3.6; its all_litellm_params): a hosted API
+  // would refuse any of them.
+  for (std::string_view key :
+       {"num_retries", "max_retries", "timeout", "stream_timeout", "request_timeout", "fallbacks",
+        "context_window_fallbacks", "content_policy_fallbacks", "disable_fallbacks", "max_fallbacks",
+        "mock_response", "mock_timeout", "mock_testing_fallbacks", "mock_testing_context_window_fallbacks",
+        "mock_testing_rate_limit_error", "tags", "metadata", "litellm_metadata", "litellm_trace_id",
+        "litellm_call_id", "litellm_session_id", "caching", "cache", "ttl", "no-log", "drop_params",
+        "additional_drop_params", "allowed_openai_params", "api_key", "api_base", "base_url", "api_version",
+        "organization", "custom_llm_provider", "extra_headers", "headers", "guardrails", "proxy_server_request",
+        "user_api_key", "user_api_key_alias", "user_api_key_team_id", "model_info", "input_cost_per_token",
+        "output_cost_per_token", "priority", "langfuse_public_key", "langsmith_project", "prompt_id",
+        "prompt_variables", "secret_fields", "id"}) {
+    EXPECT_TRUE(is_gateway_control_param(key)) << key;
+  }
+  // What upstreams take: OpenAI params and provider-specific ones.
+  for (std::string_view key : {"model", "messages", "user", "temperature", "top_p", "top_k", "max_tokens",
+                               "max_completion_tokens", "stop", "seed", "n", "stream", "stream_options", "tools",
+                               "tool_choice", "response_format", "logit_bias", "presence_penalty",
+                               "frequency_penalty", "logprobs", "top_logprobs", "reasoning_effort", "store",
+                               "service_tier", "mock_fault", "guided_json", "chat_template_kwargs",
+                               "repetition_penalty", "min_p", "extra_body", "", "litellm", "user_api"}) {
+    EXPECT_FALSE(is_gateway_control_param(key)) << key;
+  }
+}
+
+// ---------------------------------------------------------------- deployment presets
+
+std::string with_presets(std::string_view body, const std::vector<std::pair<std::string, std::string>>& add,
+                         const std::vector<std::string>& always_drop = {}, std::vector<std::string> drop = {}) {
+  const RequestView view = read_ok(body);
+  const std::string out = build_upstream_body(view, "up", drop, false, BodyPresets{add, always_drop});
+  EXPECT_TRUE(validate_json(out)) << out;
+  return out;
+}
+
+TEST(BuildUpstreamBody, PresetsTheRequestLacksAreAppended) {
+  EXPECT_EQ(with_presets(chat(""), {{"temperature", "0.2"}, {"guided_json", R"({"type": "object"})"}}),
+            R"({"model":"up",)" + std::string(kMessages) + R"(,"temperature":0.2,"guided_json":{"type": "object"}})");
+}
+
+TEST(BuildUpstreamBody, TheRequestsOwnValueWinsOverAPreset) {
+  const std::string out = with_presets(chat(R"("temperature":0.9,"seed":null)"),
+                                       {{"temperature", "0.2"}, {"seed", "7"}, {"top_p", "0.5"}});
+  EXPECT_EQ(out, R"({"model":"up",)" + std::string(kMessages) + R"(,"temperature":0.9,"seed":null,"top_p":0.5})");
+}
+
+TEST(BuildUpstreamBody, MaxTokensAndMaxCompletionTokensAreOneLimit) {
+  const bj::object got = bj::parse(with_presets(chat(R"("max_completion_tokens":10)"), {{"max_tokens", "64"}})).as_object();
+  EXPECT_FALSE(got.contains("max_tokens"));
+  EXPECT_EQ(got.at("max_completion_tokens"), 10);
+  const bj::object other = bj::parse(with_presets(chat(R"("max_tokens":10)"), {{"max_completion_tokens", "64"}})).as_object();
+  EXPECT_FALSE(other.contains("max_completion_tokens"));
+}
+
+TEST(BuildUpstreamBody, AdditionalDropParamsRemoveTheRequestsOwn) {
+  const bj::object got =
+      bj::parse(with_presets(chat(R"("seed":1,"user":"u","temperature":1)"), {}, {"seed", "user"})).as_object();
+  EXPECT_FALSE(got.contains("seed"));
+  EXPECT_FALSE(got.contains("user"));
+  EXPECT_EQ(got.at("temperature"), 1);
+}
+
+TEST(BuildUpstreamBody, APresetTheProviderCannotTakeIsDroppedWithTheRequestsOwn) {
+  const bj::object got = bj::parse(with_presets(chat(""), {{"service_tier", R"("flex")"}}, {}, {"service_tier"})).as_object();
+  EXPECT_FALSE(got.contains("service_tier"));
+}
+
+TEST(BuildUpstreamBody, APresetDoesNotComeBackThroughAControlOrADuplicate) {
+  // metadata is stripped and is not "set" by the request; a preset for a key the request sets
+  // twice is not added a third time.
+  const std::string out = with_presets(chat(R"("metadata":{"a":1},"top_k":1,"top_k":2)"), {{"top_k", "5"}});
+  EXPECT_EQ(out, R"({"model":"up",)" + std::string(kMessages) + R"(,"top_k":1,"top_k":2})");
+}
+
+TEST(BuildUpstreamBody, NoPresetsIsTheSameBodyAsBefore) {
+  const RequestView view = read_ok(chat(R"("temperature":0.5)"));
+  EXPECT_EQ(build_upstream_body(view, "up", {}, true, BodyPresets{}), build_upstream_body(view, "up", {}, true));
 }
 
 }  // namespace

@@ -248,34 +248,20 @@ TEST(ConfigModelList, CachePricesAndAccessGroupsAreRead) {
   EXPECT_TRUE(single("      model: mock/m\n").model_info.access_groups.empty());
 }
 
-TEST(ConfigModelList, UnknownLitellmParamsWarnAndAreKeptAsExtraParams) {
+TEST(ConfigModelList, UnknownLitellmParamsWarnAndBecomePresets) {
   const Config config = load_ok(R"(model_list:
   - model_name: g
     litellm_params:
       model: mock/m
       temperature: 0.2
-      extra_body: {top_k: 5}
       frobnicate: "yes"
 )");
   ASSERT_EQ(config.deployments.size(), 1u);
-  const auto& extra = config.deployments[0].extra_params;
-  EXPECT_EQ(extra.at("temperature"), "0.2");
-  EXPECT_EQ(extra.at("extra_body"), R"({"top_k": 5})");
-  EXPECT_EQ(extra.at("frobnicate"), R"("yes")");
+  using Body = std::vector<std::pair<std::string, std::string>>;
+  EXPECT_EQ(config.deployments[0].presets.body, (Body{{"temperature", "0.2"}, {"frobnicate", R"("yes")"}}));
   // OpenAI request params are expected there; anything else is named in a warning.
   EXPECT_FALSE(has_warning(config, "temperature"));
-  EXPECT_TRUE(
-      has_warning(config, "config.yaml:6: model_list[0].litellm_params.extra_body is not a litellm_params"));
-  EXPECT_TRUE(has_warning(config, "model_list[0].litellm_params.frobnicate"));
-}
-
-TEST(ConfigModelList, KnownButUnimplementedLitellmParamsGetTheSofterWarning) {
-  const Config config = load_ok(
-      "model_list:\n  - model_name: g\n    litellm_params:\n      model: mock/m\n"
-      "      api_version: '2024-02-01'\n");
-  EXPECT_TRUE(
-      has_warning(config, "model_list[0].litellm_params.api_version is accepted but not implemented yet"));
-  EXPECT_TRUE(config.deployments.at(0).extra_params.empty());
+  EXPECT_TRUE(has_warning(config, "config.yaml:6: model_list[0].litellm_params.frobnicate is not a litellm_params"));
 }
 
 TEST(ConfigModelList, RequiredFieldsFailWithFileAndLine) {

@@ -27,6 +27,23 @@ TEST(UpstreamRequestHead, GetWithoutBodyHasNoContentLength) {
       "GET / HTTP/1.1\r\nHost: [::1]:8000\r\nAccept: application/json\r\nConnection: keep-alive\r\n\r\n");
 }
 
+TEST(UpstreamRequestHead, ExtraHeadersFollowTheCallersAndAreCheckedTheSameWay) {
+  const std::vector<std::pair<std::string, std::string>> configured = {{"X-Team", "alpha"}, {"Host", "evil"}};
+  std::string out;
+  UpstreamRequest request;
+  request.target_path = "/chat/completions";
+  request.bearer_token = "sk-1";
+  request.headers = {{"Accept", "application/json"}};
+  request.extra_headers = configured;
+  ASSERT_FALSE(build_request_head(out, "up", request));
+  EXPECT_EQ(out,
+            "POST /chat/completions HTTP/1.1\r\nHost: up\r\nAuthorization: Bearer sk-1\r\nAccept: application/json\r\n"
+            "X-Team: alpha\r\nContent-Length: 0\r\nConnection: keep-alive\r\n\r\n");
+  const std::vector<std::pair<std::string, std::string>> split = {{"X-A", "a\r\nX-B: b"}};
+  request.extra_headers = split;
+  EXPECT_EQ(build_request_head(out, "up", request), "request header 'X-A' has a line break or control character");
+}
+
 TEST(UpstreamRequestHead, DropsHeadersTheClientManages) {
   std::string out;
   UpstreamRequest request;

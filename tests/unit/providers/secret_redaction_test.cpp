@@ -44,7 +44,7 @@ TEST(RedactSecret, ShortKeysAreNotSecrets) {
 TEST(RedactOutcome, AFailureLeavesTheAdapterRedacted) {
   AttemptOutcome outcome = AttemptFailure{router::ErrorKind::authentication, 401,
                                           "Incorrect API key provided: sk-live/AbCdEf0123456789", std::nullopt};
-  outcome = redacted_outcome(std::move(outcome), kKey);
+  outcome = redacted_outcome(std::move(outcome), Secrets{kKey, {}});
   EXPECT_EQ(std::get<AttemptFailure>(outcome).message, "Incorrect API key provided: sk-****");
 }
 
@@ -53,7 +53,7 @@ TEST(RedactFailedPiece, AFramedErrorIsRedactedInTheBytesToo) {
   piece.bytes = "event: error\ndata: {\"type\":\"error\",\"error\":{\"message\":\"x-api-key sk-live\\/AbCdEf0123456789\"}}\n\n";
   piece.failure = AttemptFailure{router::ErrorKind::unavailable, 0, std::string(piece.bytes), std::nullopt};
   piece.failure_framed = true;
-  redact_failed_piece(piece, kKey);
+  redact_failed_piece(piece, Secrets{kKey, {}});
   EXPECT_EQ(piece.bytes.find("AbCdEf0123456789"), std::string::npos) << piece.bytes;
   EXPECT_NE(piece.bytes.find("sk-****"), std::string::npos) << piece.bytes;
   EXPECT_EQ(piece.failure->message.find("AbCdEf0123456789"), std::string::npos);
@@ -63,8 +63,32 @@ TEST(RedactFailedPiece, APieceWithoutAFailureIsTheModelsTextAndUntouched) {
   StreamPiece piece;
   piece.bytes = "data: {\"choices\":[{\"delta\":{\"content\":\"sk-live/AbCdEf0123456789\"}}]}\n\n";
   const std::string before = piece.bytes;
-  redact_failed_piece(piece, kKey);
+  redact_failed_piece(piece, Secrets{kKey, {}});
   EXPECT_EQ(piece.bytes, before);
+}
+
+TEST(RedactSecrets, ConfiguredHeaderValuesAreHiddenLikeTheKey) {
+  const std::vector<std::string> headers = {"Basic dXNlcjpwYXNzd29yZA==", "tok-gateway-0987654321"};
+  AttemptOutcome outcome =
+      AttemptFailure{router::ErrorKind::authentication, 401,
+                     "rejected Authorization: Basic dXNlcjpwYXNzd29yZA== and X-Token tok-gateway-0987654321 (key "
+                     "sk-live/AbCdEf0123456789)",
+                     std::nullopt};
+  outcome = redacted_outcome(std::move(outcome), Secrets{kKey, headers});
+  const std::string& message = std::get<AttemptFailure>(outcome).message;
+  EXPECT_EQ(message.find("dXNlcjpwYXNzd29yZA"), std::string::npos) << message;
+  EXPECT_EQ(message.find("0987654321"), std::string::npos) << message;
+  EXPECT_EQ(message.find("AbCdEf0123456789"), std::string::npos) << message;
+}
+
+TEST(RedactSecrets, ADeploymentsSecretsAreItsKeyAndItsSecretHeaders) {
+  config::Deployment deployment;
+  deployment.api_key = "sk-live/AbCdEf0123456789";
+  deployment.presets.secret_values = {"tok-gateway-0987654321"};
+  const Secrets secrets = deployment_secrets(deployment);
+  EXPECT_EQ(secrets.api_key, *deployment.api_key);
+  ASSERT_EQ(secrets.header_values.size(), 1u);
+  EXPECT_EQ(redact_secrets("saw tok-gateway-0987654321", secrets), "saw tok****");
 }
 
 }  // namespace

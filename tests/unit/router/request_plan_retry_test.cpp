@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+#include <tuple>
+
 #include "router/request_plan.hpp"
 #include "router_test_support.hpp"
 
@@ -29,6 +32,24 @@ TEST(RequestPlanRetry, ServerErrorIsRetriedNumRetriesTimes) {
   EXPECT_EQ(plan.max_retries(), 2);
   ASSERT_EQ(plan.attempts().size(), 3u);
   EXPECT_EQ(plan.attempts().back().failure->status, 500);
+}
+
+TEST(RequestPlanRetry, DeploymentNumRetriesWinsOverMaxRetriesAndTheRouters) {
+  for (const auto& [num, max, expected] : {std::tuple{std::optional<int>(1), std::optional<int>(3), 1},
+                                          std::tuple{std::optional<int>(), std::optional<int>(3), 3},
+                                          std::tuple{std::optional<int>(0), std::optional<int>(), 0},
+                                          std::tuple{std::optional<int>(), std::optional<int>(), 2}}) {
+    auto c = group_of({"a"}, 2);
+    c.router.allowed_fails = 100;
+    c.deployments[0].num_retries = num;
+    c.deployments[0].max_retries = max;
+    Fixture fx(std::move(c));
+    RequestPlan plan(fx.router, "g", {}, 1);
+    TimePoint now = t0();
+    auto run = drive(plan, always(server_error()), now);
+    EXPECT_EQ(plan.attempted_retries(), expected);
+    EXPECT_EQ(plan.max_retries(), expected);
+  }
 }
 
 TEST(RequestPlanRetry, EveryRetryableKindIsRetried) {
