@@ -204,6 +204,12 @@ bool resolve_provider(ParseContext& ctx, const Field& model_field, const Litellm
   } else if (const auto inferred = infer_provider(model)) {
     provider = std::string(*inferred);
     out.upstream_model = model;
+  } else if (model.find('*') != std::string::npos) {
+    // LiteLLM's `model: "*"` takes the provider from each request's model; llmux picks one adapter
+    // per deployment.
+    ctx.warn(model_field, owner + ": model " + model +
+                              " names no provider; write one (e.g. openai/*) or set custom_llm_provider; deployment skipped");
+    return false;
   } else {
     ctx.warn(model_field, owner + ": cannot tell the provider of model " + model + "; deployment skipped");
     return false;
@@ -281,6 +287,12 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
   const LitellmParams lp = read_litellm_params(ctx, *params, owner, out);
   if (!lp.model || lp.model->empty()) ctx.fail(ctx.line_of(params->key), params->path + ".model is required");
   out.litellm_model = *lp.model;
+  if (out.litellm_model.find('*') != std::string::npos && out.model_name.find('*') == std::string::npos) {
+    // Nothing would ever fill the `*`: it would be sent upstream as written.
+    ctx.fail(ctx.line_of(params->key), params->path + ".model \"" + out.litellm_model +
+                                           "\" has a * but model_name \"" + out.model_name +
+                                           "\" has none to fill it; make model_name a pattern (e.g. \"openai/*\")");
+  }
 
   const Placement from_info =
       info ? read_model_info(ctx, *info, out.model_info, parsed.explicit_id) : Placement{};

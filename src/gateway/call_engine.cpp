@@ -145,14 +145,14 @@ void append_accounting(CallRequest& call, const CallOutcome& outcome, net::Heade
 // kept in execute_call's frame for as long as a stream lasts.
 asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, WorkerResources& worker,
                                                    const CallRequest& call, const router::RequestPlan& plan,
-                                                   const config::Deployment& deployment, CancelState& cancel,
-                                                   Clock::time_point attempt_started) {
+                                                   const config::Deployment& deployment, std::string_view upstream_model,
+                                                   CancelState& cancel, Clock::time_point attempt_started) {
   const config::Config& config = *shared.config;
   const api::RequestView& view = *call.view;
   if (plan.current_group() == call.group) {
     if (auto injected = mock_testing_failure(view, call.group)) co_return AttemptOutcome{std::move(*injected)};
   }
-  if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view);
+  if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view, upstream_model);
   const AttemptTimeouts timeouts = attempt_timeouts(view, deployment, config);
   providers::AttemptContext context{deployment,
                                     call.endpoint,
@@ -164,7 +164,8 @@ asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, Wo
                                     &cancel.cancel_current,
                                     call.wire->format(),
                                     call.client_body,
-                                    call.anthropic_beta};
+                                    call.anthropic_beta,
+                                    upstream_model};
   AttemptOutcome outcome = co_await provider_for(worker, deployment)->attempt(context);
   cancel.cancel_current = nullptr;
   co_return outcome;
@@ -178,11 +179,21 @@ AttemptOutcome adapt_whole(const ClientWire& wire, providers::FullResponse respo
   return std::move(std::get<providers::FullResponse>(adapted));
 }
 
+// A fallback that named nothing routable was passed over; the operator should hear of it (the
+// client sees it in x-llmux-route).
+void warn_unknown_fallbacks(const CallRequest& call, const router::RequestPlan& plan) {
+  for (const auto& unknown : plan.unknown_fallbacks()) {
+    LLMUX_WARN("call " + call.ids.own + ": fallback \"" + unknown + "\" names no model group; skipped");
+  }
+}
+
 asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                  const config::Deployment& deployment, providers::FullResponse& response) {
+  warn_unknown_fallbacks(call, plan);
   net::HeaderList headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
   headers.append(response.upstream_headers);
-  append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
+  append_accounting(call, CallOutcome{&deployment, response.usage, true, plan.attempts().back().upstream_model},
+                    headers);  // tenancy hook
   co_await writer.send(response.status, headers, response.content_type, response.body);
 }
 
@@ -192,6 +203,7 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
   const AttemptFailure last = last_failure.value_or(
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
+  warn_unknown_fallbacks(call, plan);
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
   append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
   co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
@@ -276,7 +288,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     const config::Deployment& deployment = *step.deployment;
     const auto attempt_started = Clock::now();
     AttemptOutcome outcome =
-        co_await attempt_deployment(shared, worker, call, plan, deployment, cancel, attempt_started);
+        co_await attempt_deployment(shared, worker, call, plan, deployment, step.upstream_model, cancel, attempt_started);
     if (cancel.cancelled) {
       if (auto* stream = std::get_if<std::unique_ptr<providers::StreamSource>>(&outcome)) (*stream)->cancel();
       co_return;
@@ -315,6 +327,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     }
     plan.report_success(Clock::now());
     writer.on_disconnect([raw_stream] { raw_stream->cancel(); });
+    warn_unknown_fallbacks(call, plan);
     net::HeaderList stream_headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
     stream_headers.append(call.extra_headers);
@@ -323,7 +336,9 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     // tenancy hook: a stream that did not complete is a failed call, charged for the usage it
     // reported before it ended (Anthropic reports input tokens first; OpenAI usage comes last).
     const bool completed = end == StreamEnd::completed;
-    if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), completed});
+    if (call.on_finished) {
+      call.on_finished(CallOutcome{&deployment, stream->usage(), completed, plan.attempts().back().upstream_model});
+    }
     co_return;
   }
   co_await send_all_failed(writer, call, plan, last_failure);

@@ -4,6 +4,7 @@
 #include <limits>
 
 #include "router/cooldown_rules.hpp"
+#include "router/model_pattern.hpp"
 
 namespace llmux::router {
 namespace {
@@ -89,6 +90,9 @@ void DeploymentHealth::record_failure(const config::Deployment& deployment, cons
                                       TimePoint now) {
   const auto& settings = config_.router;
   if (settings.disable_cooldowns || !counts_toward_cooldown(failure.kind)) return;
+  // LiteLLM never cools a wildcard deployment down (its provider_default_deployment_ids): it serves
+  // every model of a provider, and one missing or overloaded model must not take the others out.
+  if (ModelPattern::is_pattern(deployment.model_name)) return;
   Slot* slot = slot_for(deployment);
   if (slot == nullptr) return;
   const auto duration = cooldown_duration(deployment, failure, settings);

@@ -227,7 +227,12 @@ bool RequestPlan::enter_next_fallback() {
     // whole request, not each list.
     if (fallbacks_entered_ >= max_fallbacks()) return false;
     auto target = router_.resolve_group(frame.fallbacks[frame.next_fallback++]);
-    if (!target) continue;  // unknown group: skipped, as a misconfigured entry must not end the chain
+    if (!target) {  // unknown group: skipped, as a misconfigured entry must not end the chain
+      const std::string& name = frame.fallbacks[frame.next_fallback - 1];
+      if (std::find(unknown_fallbacks_.begin(), unknown_fallbacks_.end(), name) == unknown_fallbacks_.end())
+        unknown_fallbacks_.push_back(name);
+      continue;
+    }
     if (std::find(entered_groups_.begin(), entered_groups_.end(), *target) != entered_groups_.end()) {
       continue;  // already tried in this request: A → B → A would loop
     }
@@ -269,13 +274,15 @@ RequestPlan::Step RequestPlan::bypass_or_give_up(TimePoint now) {
 
 RequestPlan::Step RequestPlan::begin_attempt(const config::Deployment* deployment, std::string group,
                                              int depth, bool bypassed) {
+  std::string upstream_model = router_.upstream_model_for(group, *deployment);
   attempts_.push_back(AttemptRecord{.deployment = deployment,
                                     .group = std::move(group),
                                     .fallback_depth = depth,
                                     .cooldown_bypassed = bypassed,
-                                    .failure = std::nullopt});
+                                    .failure = std::nullopt,
+                                    .upstream_model = std::move(upstream_model)});
   in_flight_ = true;
-  return Step{.type = Step::Type::attempt, .deployment = deployment};
+  return Step{.type = Step::Type::attempt, .deployment = deployment, .upstream_model = attempts_.back().upstream_model};
 }
 
 void RequestPlan::note_skipped(const config::Deployment& deployment, const std::string& group, SkipReason reason) {

@@ -29,6 +29,9 @@ struct AttemptRecord {  // one entry of the route taken, for response headers an
   int fallback_depth;              // 0 = the requested group
   bool cooldown_bypassed;          // tried although cooling down (nothing else was left)
   std::optional<Failure> failure;  // nullopt = success (or still running)
+  // What the deployment was asked for when a wildcard serves the group ("gpt-4o-mini" by
+  // `openai/*`); empty = the deployment's own upstream_model.
+  std::string upstream_model;
 };
 
 class RequestPlan {  // one per request, single-threaded
@@ -41,6 +44,8 @@ class RequestPlan {  // one per request, single-threaded
     enum class Type { attempt, wait, give_up } type;
     const config::Deployment* deployment = nullptr;  // for attempt
     std::chrono::milliseconds wait{0};               // for wait
+    // For attempt: attempts().back().upstream_model, valid until the next call to next().
+    std::string_view upstream_model;
   };
   Step next(TimePoint now);                              // what to do now
   void report_success(TimePoint now);                    // the last attempt succeeded (records health)
@@ -54,6 +59,9 @@ class RequestPlan {  // one per request, single-threaded
   std::vector<std::string> fallbacks_tried() const;  // fallback groups entered, in order
   // Deployments left out before any call (pre-call checks, strategy limits), each once per reason.
   std::span<const SkippedDeployment> skipped() const { return {skipped_.data(), skipped_.size()}; }
+  // Fallback targets that named no group (nor alias, nor anything a wildcard serves), in the order
+  // they were passed over: a misconfigured entry must not end the chain, nor go unseen.
+  std::span<const std::string> unknown_fallbacks() const { return unknown_fallbacks_; }
 
  private:
   enum class GroupState {
@@ -110,6 +118,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
   Inline<AttemptRecord, 2> attempts_;
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
+  std::vector<std::string> unknown_fallbacks_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;
