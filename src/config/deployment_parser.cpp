@@ -10,6 +10,7 @@
 #include "config/provider_prefix.hpp"
 #include "config/python_text.hpp"
 #include "config/scalar_values.hpp"
+#include "config/settings_parser.hpp"
 
 namespace llmux::config::detail {
 namespace {
@@ -172,6 +173,10 @@ Placement read_model_info(ParseContext& ctx, const Field& info, ModelInfo& out, 
       out.max_tokens = non_negative(ctx, field, read_integer(ctx, field));
     } else if (key == "access_groups") {
       out.access_groups = read_text_list(ctx, field);
+    } else if (key == "allowed_fails_policy") {
+      out.allowed_fails_policy = read_error_policy(ctx, field, PolicyKind::allowed_fails);
+    } else if (key == "allowed_fails") {
+      out.allowed_fails = non_negative(ctx, field, read_int(ctx, field));
     } else if (read_price(ctx, field, placement)) {
       // a per-token price
     } else if (key == "rpm") {

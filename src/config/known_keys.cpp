@@ -65,9 +65,6 @@ constexpr std::string_view litellm_params_keys[] = {"custom_llm_provider",
                                                     "watsonx_region_name"};
 
 constexpr std::string_view router_settings_keys[] = {"routing_strategy_args",
-                                                     "allowed_fails_policy",
-                                                     "retry_policy",
-                                                     "model_group_retry_policy",
                                                      "enable_pre_call_checks",
                                                      "optional_pre_call_checks",
                                                      "enable_tag_filtering",

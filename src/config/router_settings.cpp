@@ -72,6 +72,12 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       assign_if(read_bool(ctx, field), out.disable_cooldowns);
     } else if (key == "model_group_alias") {
       out.model_group_alias = read_model_group_alias(ctx, field);
+    } else if (key == "retry_policy") {
+      out.retry_policy = read_error_policy(ctx, field, PolicyKind::retries);
+    } else if (key == "model_group_retry_policy") {
+      out.model_group_retry_policy = read_model_group_retry_policy(ctx, field);
+    } else if (key == "allowed_fails_policy") {
+      out.allowed_fails_policy = read_error_policy(ctx, field, PolicyKind::allowed_fails);
     } else {
       ctx.warn_unrecognised(field, Section::router_settings);
     }

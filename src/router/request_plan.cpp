@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "router/backoff.hpp"
+#include "router/error_policies.hpp"
 #include "router/fallbacks.hpp"
 #include "router/router.hpp"
 
@@ -97,6 +98,23 @@ void RequestPlan::report_failure(const Failure& f, TimePoint now) {
 
   GroupFrame& frame = stack_.back();
   frame.last_failure = f;
+  if (const auto granted = policy_retries(router_.config().router, frame.name, f)) {
+    // retry_policy names this kind of failure: it alone says how many retries the group gets,
+    // whatever num_retries and the kind's usual rule say (LiteLLM retries even a 400 it names).
+    if (frame.retries_used >= *granted) {
+      start_falling_back(frame);
+      return;
+    }
+    ++frame.retries_used;
+    if (moves_to_sibling(f.kind)) {  // the same deployment would answer the same way
+      excluded_.push_back(attempt.deployment);
+      frame.state = GroupState::choosing;
+    } else {
+      frame.state = GroupState::retry_due;
+      frame.backoff_taken = false;
+    }
+    return;
+  }
   if (is_retryable(f.kind)) {
     if (frame.retries_used < frame.num_retries.value_or(0)) {
       ++frame.retries_used;
