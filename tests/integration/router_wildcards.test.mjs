@@ -113,6 +113,21 @@ test('anthropic/* translates and asks Anthropic for the captured model', async (
   assert.equal(JSON.parse(upstream[0].body).model, 'claude-3-5-sonnet-20241022');
 });
 
+test('an Anthropic client through anthropic/* gets its body passed on with the captured model', async () => {
+  await mock.clearRequests();
+  const response = await fetch(`${llmux.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-api-key': MASTER },
+    body: JSON.stringify({ model: 'anthropic/claude-3-haiku-20240307', max_tokens: 16, messages }),
+  });
+  const text = await response.text();
+  assert.equal(response.status, 200, text);
+  assert.equal(JSON.parse(text).type, 'message');
+  const upstream = (await mock.requests()).filter((q) => q.path.startsWith('/wc-anthropic/'));
+  assert.equal(upstream.length, 1);
+  assert.equal(JSON.parse(upstream[0].body).model, 'claude-3-haiku-20240307');
+});
+
 test('team-* fills the * of its litellm_params.model', async () => {
   await mock.clearRequests();
   const r = await chat(llmux.url, { model: 'team-alpha', messages }, asMaster);
