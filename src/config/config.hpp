@@ -3,6 +3,7 @@
 // The immutable configuration snapshot: LiteLLM's config.yaml, resolved and validated.
 // A request holds a shared_ptr<const Config> for its whole life (see DESIGN.md, decision 2).
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -21,6 +22,28 @@ namespace llmux::config {
 // (`openai/`, `hosted_vllm/`, … are all OpenAI wire-compatible).
 enum class ProviderFamily { openai_compatible, anthropic, mock };
 
+// LiteLLM's exception classes that `retry_policy` ("<Class>Retries") and `allowed_fails_policy`
+// ("<Class>AllowedFails") are keyed by; the router maps its error kinds onto them.
+enum class PolicyErrorClass {
+  bad_request,               // BadRequestError
+  authentication,            // AuthenticationError
+  timeout,                   // Timeout
+  rate_limit,                // RateLimitError
+  content_policy_violation,  // ContentPolicyViolationError (a BadRequestError in LiteLLM)
+  internal_server,           // InternalServerError
+  not_found,                 // NotFoundError
+  service_unavailable,       // ServiceUnavailableError
+  bad_gateway,               // BadGatewayError
+};
+inline constexpr std::size_t kPolicyErrorClasses = 9;
+
+// One count per error class; nullopt where the policy says nothing about the class.
+struct ErrorClassCounts {
+  std::array<std::optional<int>, kPolicyErrorClasses> counts{};
+  std::optional<int> of(PolicyErrorClass c) const { return counts[static_cast<std::size_t>(c)]; }
+  std::optional<int>& at(PolicyErrorClass c) { return counts[static_cast<std::size_t>(c)]; }
+};
+
 struct ModelInfo {
   std::string id;  // model_info.id, or the LiteLLM-compatible SHA-256 id when absent
   std::optional<std::int64_t> max_input_tokens;
@@ -35,6 +58,9 @@ struct ModelInfo {
   // Model access groups this deployment's model belongs to: a key whose `models` names one of
   // them may call the model.
   std::vector<std::string> access_groups;
+  // Per-deployment overrides of router_settings.allowed_fails_policy / allowed_fails.
+  std::optional<ErrorClassCounts> allowed_fails_policy;
+  std::optional<int> allowed_fails;
 };
 
 // What a deployment adds to every request sent to it: litellm_params presets, resolved at load so
@@ -131,6 +157,11 @@ struct RouterSettings {
   bool enable_pre_call_checks = false;
   int max_fallbacks = 5;
   std::map<std::string, ModelGroupAlias> model_group_alias;
+  // Retries per error class, over num_retries; a group's own policy replaces the router's.
+  std::optional<ErrorClassCounts> retry_policy;
+  std::map<std::string, ErrorClassCounts, std::less<>> model_group_retry_policy;
+  // Failures per error class allowed before a cooldown, over allowed_fails.
+  std::optional<ErrorClassCounts> allowed_fails_policy;
 };
 
 struct LitellmSettings {

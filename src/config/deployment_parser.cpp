@@ -11,6 +11,7 @@
 #include "config/python_text.hpp"
 #include "config/request_presets.hpp"
 #include "config/scalar_values.hpp"
+#include "config/settings_parser.hpp"
 
 namespace llmux::config::detail {
 namespace {
@@ -179,6 +180,10 @@ Placement read_model_info(ParseContext& ctx, const Field& info, ModelInfo& out, 
       out.max_tokens = non_negative(ctx, field, read_integer(ctx, field));
     } else if (key == "access_groups") {
       out.access_groups = read_text_list(ctx, field);
+    } else if (key == "allowed_fails_policy") {
+      out.allowed_fails_policy = read_error_policy(ctx, field, PolicyKind::allowed_fails);
+    } else if (key == "allowed_fails") {
+      out.allowed_fails = non_negative(ctx, field, read_int(ctx, field));
     } else if (read_price(ctx, field, placement)) {
       // a per-token price
     } else if (key == "rpm") {
@@ -211,6 +216,12 @@ bool resolve_provider(ParseContext& ctx, const Field& model_field, const Litellm
   } else if (const auto inferred = infer_provider(model)) {
     provider = std::string(*inferred);
     out.upstream_model = model;
+  } else if (model.find('*') != std::string::npos) {
+    // LiteLLM's `model: "*"` takes the provider from each request's model; llmux picks one adapter
+    // per deployment.
+    ctx.warn(model_field, owner + ": model " + model +
+                              " names no provider; write one (e.g. openai/*) or set custom_llm_provider; deployment skipped");
+    return false;
   } else {
     ctx.warn(model_field, owner + ": cannot tell the provider of model " + model + "; deployment skipped");
     return false;
@@ -290,6 +301,12 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
   if (!out.timeout_seconds) out.timeout_seconds = lp.request_timeout;
   if (!lp.model || lp.model->empty()) ctx.fail(ctx.line_of(params->key), params->path + ".model is required");
   out.litellm_model = *lp.model;
+  if (out.litellm_model.find('*') != std::string::npos && out.model_name.find('*') == std::string::npos) {
+    // Nothing would ever fill the `*`: it would be sent upstream as written.
+    ctx.fail(ctx.line_of(params->key), params->path + ".model \"" + out.litellm_model +
+                                           "\" has a * but model_name \"" + out.model_name +
+                                           "\" has none to fill it; make model_name a pattern (e.g. \"openai/*\")");
+  }
 
   const Placement from_info =
       info ? read_model_info(ctx, *info, out.model_info, parsed.explicit_id) : Placement{};

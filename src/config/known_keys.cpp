@@ -57,10 +57,7 @@ constexpr std::string_view litellm_params_keys[] = {"base_model",
                                                     "auto_router_config",
                                                     "watsonx_region_name"};
 
-constexpr std::string_view router_settings_keys[] = {"allowed_fails_policy",
-                                                     "retry_policy",
-                                                     "model_group_retry_policy",
-                                                     "optional_pre_call_checks",
+constexpr std::string_view router_settings_keys[] = {"optional_pre_call_checks",
                                                      "enable_tag_filtering",
                                                      "tag_filtering_match_any",
                                                      "redis_host",

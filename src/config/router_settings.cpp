@@ -123,6 +123,12 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       out.model_group_alias = read_model_group_alias(ctx, field);
     } else if (key == "default_litellm_params") {
       parsed.default_presets = read_default_litellm_params(ctx, field);
+    } else if (key == "retry_policy") {
+      out.retry_policy = read_error_policy(ctx, field, PolicyKind::retries);
+    } else if (key == "model_group_retry_policy") {
+      out.model_group_retry_policy = read_model_group_retry_policy(ctx, field);
+    } else if (key == "allowed_fails_policy") {
+      out.allowed_fails_policy = read_error_policy(ctx, field, PolicyKind::allowed_fails);
     } else {
       ctx.warn_unrecognised(field, Section::router_settings);
     }

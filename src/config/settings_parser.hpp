@@ -51,6 +51,13 @@ std::vector<FallbackRule> read_fallback_rules(ParseContext& ctx, const Field& fi
 FallbackRule read_default_fallbacks(ParseContext& ctx, const Field& field);
 std::map<std::string, ModelGroupAlias> read_model_group_alias(ParseContext& ctx, const Field& field);
 
+// retry_policy-shaped maps (error_policies.cpp): "<Class>Retries" or "<Class>AllowedFails" → a
+// non-negative count; unknown keys warn, wrong types fail.
+enum class PolicyKind { retries, allowed_fails };
+std::optional<ErrorClassCounts> read_error_policy(ParseContext& ctx, const Field& field, PolicyKind kind);
+std::map<std::string, ErrorClassCounts, std::less<>> read_model_group_retry_policy(ParseContext& ctx,
+                                                                                 const Field& field);
+
 // Warns for each fallback or alias target that names no model group (nor alias) in `config`.
 void warn_unknown_targets(ParseContext& ctx, const Config& config);
 

@@ -39,7 +39,7 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   if (outcome.deployment && outcome.usage.known) {
     pricing::Usage usage{outcome.usage.prompt_tokens, outcome.usage.completion_tokens,
                          outcome.usage.cached_tokens, outcome.usage.cache_write_tokens};
-    const auto priced = tenants_.prices.cost(*outcome.deployment, usage);
+    const auto priced = tenants_.prices.cost(*outcome.deployment, usage, outcome.upstream_model);
     cost = priced.usd;
     // LiteLLM omits the header when it cannot price the model (reference §7).
     if (priced.known && outcome.success)
@@ -63,7 +63,7 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   row.model_group = std::move(model_group_);
   if (outcome.deployment) {
     row.deployment_id = outcome.deployment->id();
-    row.model = outcome.deployment->upstream_model;
+    row.model = outcome.upstream_model.empty() ? outcome.deployment->upstream_model : std::string(outcome.upstream_model);
   }
   row.prompt_tokens = outcome.usage.prompt_tokens;
   row.completion_tokens = outcome.usage.completion_tokens;

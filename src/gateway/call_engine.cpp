@@ -147,14 +147,14 @@ void append_accounting(CallRequest& call, const CallOutcome& outcome, net::Heade
 // kept in execute_call's frame for as long as a stream lasts.
 asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, WorkerResources& worker,
                                                    const CallRequest& call, const router::RequestPlan& plan,
-                                                   const config::Deployment& deployment, CancelState& cancel,
-                                                   Clock::time_point attempt_started) {
+                                                   const config::Deployment& deployment, std::string_view upstream_model,
+                                                   CancelState& cancel, Clock::time_point attempt_started) {
   const config::Config& config = *shared.config;
   const api::RequestView& view = *call.view;
   if (plan.current_group() == call.group) {
     if (auto injected = mock_testing_failure(view, call.group)) co_return AttemptOutcome{std::move(*injected)};
   }
-  if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view);
+  if (view.mock_response) co_return providers::mock_answer(deployment, call.endpoint, view, upstream_model);
   const AttemptTimeouts timeouts = attempt_timeouts(view, deployment, config);
   providers::AttemptContext context{deployment,
                                     call.endpoint,
@@ -166,7 +166,8 @@ asio::awaitable<AttemptOutcome> attempt_deployment(const SharedState& shared, Wo
                                     &cancel.cancel_current,
                                     call.wire->format(),
                                     call.client_body,
-                                    call.anthropic_beta};
+                                    call.anthropic_beta,
+                                    upstream_model};
   AttemptOutcome outcome = co_await provider_for(worker, deployment)->attempt(context);
   cancel.cancel_current = nullptr;
   co_return outcome;
@@ -180,11 +181,21 @@ AttemptOutcome adapt_whole(const ClientWire& wire, providers::FullResponse respo
   return std::move(std::get<providers::FullResponse>(adapted));
 }
 
+// A fallback that named nothing routable was passed over; the operator should hear of it (the
+// client sees it in x-llmux-route).
+void warn_unknown_fallbacks(const CallRequest& call, const router::RequestPlan& plan) {
+  for (const auto& unknown : plan.unknown_fallbacks()) {
+    LLMUX_WARN("call " + call.ids.own + ": fallback \"" + unknown + "\" names no model group; skipped");
+  }
+}
+
 asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                  const config::Deployment& deployment, providers::FullResponse& response) {
+  warn_unknown_fallbacks(call, plan);
   net::HeaderList headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
   headers.append(response.upstream_headers);
-  append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
+  append_accounting(call, CallOutcome{&deployment, response.usage, true, plan.attempts().back().upstream_model},
+                    headers);  // tenancy hook
   co_await writer.send(response.status, headers, response.content_type, response.body);
 }
 
@@ -192,6 +203,7 @@ asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call,
 asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& call, const router::RequestPlan& plan,
                                       const std::optional<AttemptFailure>& last_failure, bool pre_call_checks) {
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
+  warn_unknown_fallbacks(call, plan);
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
   append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
   if (!last_failure && plan.limits_free_at()) {
@@ -312,7 +324,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
       continue;
     }
     AttemptOutcome outcome =
-        co_await attempt_deployment(shared, worker, call, plan, deployment, cancel, attempt_started);
+        co_await attempt_deployment(shared, worker, call, plan, deployment, step.upstream_model, cancel, attempt_started);
     if (cancel.cancelled) {
       if (auto* stream = std::get_if<std::unique_ptr<providers::StreamSource>>(&outcome)) (*stream)->cancel();
       co_return;
@@ -355,6 +367,7 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     if (stats.active()) stats.first_piece(stream->upstream_headers(), Clock::now());
     plan.report_success(Clock::now());
     writer.on_disconnect([raw_stream] { raw_stream->cancel(); });
+    warn_unknown_fallbacks(call, plan);
     net::HeaderList stream_headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
     // tenancy: a key's x-ratelimit-* headers, and its accounting once the stream is over
     stream_headers.append(call.extra_headers);
@@ -365,7 +378,9 @@ asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& w
     const bool completed = end == StreamEnd::completed;
     if (completed) stats.answered(stream->usage(), {}, Clock::now());
     if (end == StreamEnd::upstream_broke) stats.failed(router::ErrorKind::unavailable, stream->usage(), Clock::now());
-    if (call.on_finished) call.on_finished(CallOutcome{&deployment, stream->usage(), completed});
+    if (call.on_finished) {
+      call.on_finished(CallOutcome{&deployment, stream->usage(), completed, plan.attempts().back().upstream_model});
+    }
     co_return;
   }
   co_await send_all_failed(writer, call, plan, last_failure, shared.config->router.enable_pre_call_checks);

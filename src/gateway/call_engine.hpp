@@ -41,6 +41,7 @@ struct CallOutcome {
   const config::Deployment* deployment = nullptr;
   providers::Usage usage;  // as the upstream reported it (a broken stream: what it reported so far)
   bool success = false;
+  std::string_view upstream_model;  // a wildcard's model for this call (priced as such); empty = the deployment's
 };
 
 // A call's two ids. `own` is always a new version-4 UUID the gateway made: it keys the call's

@@ -162,7 +162,8 @@ asio::awaitable<void> run_count_tokens(const SharedState& shared, WorkerResource
     if (deployment->family != config::ProviderFamily::anthropic) continue;
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
     auto answer = co_await providers::anthropic_count_tokens(worker.pool, *deployment, *shared.config, request.body,
-                                                             request.header("anthropic-beta"), deadline);
+                                                             request.header("anthropic-beta"), deadline,
+                                                             shared.router->upstream_model_for(*group, *deployment));
     if (auto* body = std::get_if<std::string>(&answer)) {
       net::HeaderList exact;
       exact.emplace_back("x-llmux-token-count", "exact");

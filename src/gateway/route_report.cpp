@@ -36,7 +36,13 @@ void write_route(Text& out, const router::RequestPlan& plan) {
     first = false;
     append_printable(out, attempt.group);
     out += '[';
-    append_printable(out, attempt.deployment->litellm_model);
+    if (attempt.upstream_model.empty()) {
+      append_printable(out, attempt.deployment->litellm_model);
+    } else {  // a wildcard: what it was asked for, not its pattern
+      append_printable(out, attempt.deployment->provider);
+      out += '/';
+      append_printable(out, attempt.upstream_model);
+    }
     out += "]:";
     if (!attempt.failure) {
       out += "ok";
@@ -60,12 +66,22 @@ void write_route(Text& out, const router::RequestPlan& plan) {
     out += router::to_string(skipped.reason);
     out += ')';
   }
+  for (const auto& unknown : plan.unknown_fallbacks()) {
+    if (!first) out += ", ";
+    first = false;
+    append_printable(out, unknown);
+    out += ":unknown_fallback";
+  }
 }
 
 // Bytes of x-llmux-route: the names, and room for the punctuation and an outcome per attempt.
 std::size_t route_bytes(const router::RequestPlan& plan) {
   std::size_t bytes = 0;
-  for (const auto& attempt : plan.attempts()) bytes += attempt.group.size() + attempt.deployment->litellm_model.size() + 48;
+  for (const auto& attempt : plan.attempts()) {
+    bytes += attempt.group.size() + attempt.deployment->litellm_model.size() + attempt.upstream_model.size() +
+             attempt.deployment->provider.size() + 48;
+  }
+  for (const auto& unknown : plan.unknown_fallbacks()) bytes += unknown.size() + 20;
   for (const auto& skipped : plan.skipped()) bytes += skipped.group.size() + skipped.deployment->litellm_model.size() + 40;
   return bytes;
 }

@@ -5,6 +5,7 @@
 #include <memory>
 #include <vector>
 
+#include "config/provider_prefix.hpp"
 #include "tenancy/access.hpp"
 #include "tenancy/key_checks.hpp"
 #include "tenancy/key_material.hpp"
@@ -182,6 +183,11 @@ std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& c
 tenancy::AccessLookups access_lookups(const router::Router& router) {
   tenancy::AccessLookups lookups;
   lookups.access_groups_of = [&router](std::string_view model) { return router.access_groups_of(model); };
+  // A key listing "openai/*" may call a bare "gpt-4o", as the wildcard deployment serves it.
+  lookups.infer_provider = [](std::string_view model) -> std::optional<std::string> {
+    if (const auto provider = config::infer_provider(model)) return std::string(*provider);
+    return std::nullopt;
+  };
   return lookups;
 }
 

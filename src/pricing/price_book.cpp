@@ -137,8 +137,9 @@ PriceLookup apply_overrides(PriceLookup base, const PriceOverrides& o) {
   return base;
 }
 
-PriceLookup PriceBook::for_deployment(const config::Deployment& deployment) const {
-  return apply_overrides(find(deployment.provider, deployment.upstream_model),
+PriceLookup PriceBook::for_deployment(const config::Deployment& deployment, std::string_view upstream_model) const {
+  return apply_overrides(find(deployment.provider, upstream_model.empty() ? std::string_view(deployment.upstream_model)
+                                                                          : upstream_model),
                          overrides_from(deployment.model_info));
 }
 
@@ -147,8 +148,8 @@ Cost PriceBook::cost(std::string_view provider, std::string_view model, const Us
   return found.known ? Cost{pricing::cost(found.price, usage), true} : Cost{};
 }
 
-Cost PriceBook::cost(const config::Deployment& deployment, const Usage& usage) const {
-  const PriceLookup found = for_deployment(deployment);
+Cost PriceBook::cost(const config::Deployment& deployment, const Usage& usage, std::string_view upstream_model) const {
+  const PriceLookup found = for_deployment(deployment, upstream_model);
   return found.known ? Cost{pricing::cost(found.price, usage), true} : Cost{};
 }
 

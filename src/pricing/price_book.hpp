@@ -57,11 +57,13 @@ class PriceBook {
   // (it prices dated snapshots only when its map lists them). Empty `provider` matches any entry.
   PriceLookup find(std::string_view provider, std::string_view model) const;
 
-  // find(provider, upstream model) with the deployment's overrides applied.
-  PriceLookup for_deployment(const config::Deployment& deployment) const;
+  // find(provider, upstream model) with the deployment's overrides applied. `upstream_model`, when
+  // given, is what a wildcard deployment was asked for ("gpt-4o-mini" by `openai/*`): its price, not
+  // the pattern's.
+  PriceLookup for_deployment(const config::Deployment& deployment, std::string_view upstream_model = {}) const;
 
   Cost cost(std::string_view provider, std::string_view model, const Usage& usage) const;
-  Cost cost(const config::Deployment& deployment, const Usage& usage) const;
+  Cost cost(const config::Deployment& deployment, const Usage& usage, std::string_view upstream_model = {}) const;
 
   std::size_t size() const { return prices_.size(); }
 

@@ -37,13 +37,14 @@ struct PreparedBody {
 
 // An Anthropic client's body for this deployment: its model, without the gateway's own fields and
 // additional_drop_params, with the presets it lacks (in Anthropic's names).
-// count_tokens takes no sampling parameters: `with_presets` is false there.
+// `upstream_model` is what this attempt asks for (a wildcard's substituted name, else the
+// deployment's own). count_tokens takes no sampling parameters: `with_presets` is false there.
 std::optional<std::string> with_upstream_model(std::string_view client_body, const config::Deployment& deployment,
-                                               bool with_presets = true) {
+                                               std::string_view upstream_model, bool with_presets = true) {
   auto members = api::top_level_members(client_body);
   if (!members) return std::nullopt;
   std::string model_json;
-  api::append_json_string(model_json, deployment.upstream_model);
+  api::append_json_string(model_json, upstream_model);
   const auto& always_drop = deployment.presets.drop;
   const auto presets = with_presets ? anthropic::native_presets(deployment.presets)
                                     : std::vector<std::pair<std::string, std::string>>{};
@@ -111,7 +112,7 @@ net::UpstreamRequest anthropic_request(std::string target, std::string body, con
 std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (context.client_format == ClientFormat::anthropic) {
-    auto body = with_upstream_model(context.client_body, deployment);
+    auto body = with_upstream_model(context.client_body, deployment, upstream_model_of(context));
     if (!body) return bad_request("request body is not a JSON object");
     return PreparedBody{std::move(*body), context.request.stream, false, false};
   }
@@ -122,8 +123,9 @@ std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& co
   // The translation would write it back as Infinity or NaN (anthropic/json_helpers.hpp).
   if (anthropic::has_non_finite_number(parsed)) return bad_request("request body has a number out of range");
   anthropic::fill_presets(parsed.as_object(), deployment.presets);
-  auto translated = anthropic::to_anthropic_request(
-      parsed.as_object(), anthropic::translate_options_for(deployment, context.config.litellm.drop_params));
+  auto options = anthropic::translate_options_for(deployment, context.config.litellm.drop_params);
+  options.upstream_model = std::string(upstream_model_of(context));
+  auto translated = anthropic::to_anthropic_request(parsed.as_object(), std::move(options));
   if (auto* error = std::get_if<anthropic::TranslationError>(&translated)) {
     return AttemptFailure{router::ErrorKind::bad_request, error->status, error->message, std::nullopt};
   }
@@ -189,7 +191,8 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
     if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     std::optional<anthropic::StreamOptions> to_openai;
     if (!passthrough) {
-      to_openai = anthropic::StreamOptions{deployment.upstream_model, prepared.include_usage, prepared.json_mode_tool, 0};
+      to_openai = anthropic::StreamOptions{std::string(upstream_model_of(context)), prepared.include_usage,
+                                           prepared.json_mode_tool, 0};
     }
     co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
                                                 std::move(forwarded), deployment_secrets(deployment));
@@ -212,7 +215,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
     response.body = std::move(anthropic_body);
   } else {
     auto translated =
-        anthropic::from_anthropic_response(anthropic_body, {deployment.upstream_model, prepared.json_mode_tool, 0});
+        anthropic::from_anthropic_response(anthropic_body, {std::string(upstream_model_of(context)), prepared.json_mode_tool, 0});
     if (auto* error = std::get_if<anthropic::TranslationError>(&translated)) {
       co_return AttemptFailure{router::ErrorKind::internal, 502,
                                "unreadable answer from Anthropic: " + error->message, std::nullopt};
@@ -225,11 +228,13 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
 boost::asio::awaitable<std::variant<std::string, AttemptFailure>> count_tokens_upstream(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
-    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
+    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline, std::string_view upstream_model) {
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
   const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) co_return AttemptFailure{router::ErrorKind::connection_failed, 0, "invalid api_base", std::nullopt};
-  auto body = with_upstream_model(client_body, deployment, /*with_presets=*/false);
+  auto body = with_upstream_model(client_body, deployment,
+                                  upstream_model.empty() ? std::string_view(deployment.upstream_model) : upstream_model,
+                                  /*with_presets=*/false);
   if (!body) co_return bad_request("request body is not a JSON object");
   auto upstream = anthropic_request(anthropic_messages_path(target->base_path) + "/count_tokens", std::move(*body),
                                     deployment, config, anthropic_beta);
@@ -251,8 +256,9 @@ boost::asio::awaitable<AttemptOutcome> AnthropicProvider::attempt(AttemptContext
 
 boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
-    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline) {
-  auto answer = co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline);
+    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline, std::string_view upstream_model) {
+  auto answer =
+      co_await count_tokens_upstream(pool, deployment, config, client_body, anthropic_beta, deadline, upstream_model);
   if (auto* failure = std::get_if<AttemptFailure>(&answer)) redact_failure(*failure, deployment_secrets(deployment));
   co_return answer;
 }

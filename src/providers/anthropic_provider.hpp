@@ -19,9 +19,11 @@ class AnthropicProvider final : public Provider {
 std::string anthropic_messages_path(std::string_view base_path);
 
 // Anthropic's own token count for an Anthropic-format body (POST …/v1/messages/count_tokens),
-// with the model swapped for the deployment's: the JSON answer, or why it failed.
+// with the model swapped for the deployment's (or `upstream_model`, a wildcard's for this request):
+// the JSON answer, or why it failed.
 boost::asio::awaitable<std::variant<std::string, AttemptFailure>> anthropic_count_tokens(
     net::UpstreamPool& pool, const config::Deployment& deployment, const config::Config& config,
-    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline);
+    std::string_view client_body, std::string_view anthropic_beta, Deadline deadline,
+    std::string_view upstream_model = {});
 
 }  // namespace llmux::providers

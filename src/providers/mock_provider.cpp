@@ -169,7 +169,7 @@ std::unique_ptr<StreamSource> chat_stream(std::string_view model, std::string_vi
 }  // namespace
 
 AttemptOutcome mock_answer(const config::Deployment& deployment, api::Endpoint endpoint,
-                           const api::RequestView& request) {
+                           const api::RequestView& request, std::string_view upstream_model) {
   std::string text;
   if (request.mock_response) {
     text = *request.mock_response;
@@ -180,7 +180,9 @@ AttemptOutcome mock_answer(const config::Deployment& deployment, api::Endpoint e
   }
   if (auto failure = magic_failure(text)) return *failure;
 
-  const std::string& model = deployment.upstream_model.empty() ? deployment.model_name : deployment.upstream_model;
+  const std::string model(!upstream_model.empty()            ? upstream_model
+                          : deployment.upstream_model.empty() ? std::string_view(deployment.model_name)
+                                                              : std::string_view(deployment.upstream_model));
   if (endpoint == api::Endpoint::embeddings) {
     std::string_view input;
     for (const auto& member : request.members) {
@@ -195,7 +197,7 @@ AttemptOutcome mock_answer(const config::Deployment& deployment, api::Endpoint e
 }
 
 boost::asio::awaitable<AttemptOutcome> MockProvider::attempt(AttemptContext& context) {
-  co_return mock_answer(context.deployment, context.endpoint, context.request);
+  co_return mock_answer(context.deployment, context.endpoint, context.request, context.upstream_model);
 }
 
 }  // namespace llmux::providers

@@ -14,7 +14,8 @@ class MockProvider final : public Provider {
 };
 
 // The same answer, without the coroutine: used for a request-level mock_response on any deployment.
+// `upstream_model`: a wildcard's model for this request (names the answer's model); empty = the deployment's.
 AttemptOutcome mock_answer(const config::Deployment& deployment, api::Endpoint endpoint,
-                           const api::RequestView& request);
+                           const api::RequestView& request, std::string_view upstream_model = {});
 
 }  // namespace llmux::providers

@@ -70,7 +70,7 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   // Ask for usage on every stream so spend is known; the stream filter hides it again.
   const bool add_usage = request.stream && !request.include_usage &&
                          context.endpoint != api::Endpoint::embeddings;
-  upstream.body = api::build_upstream_body(request, deployment.upstream_model, drop, add_usage, body_presets(deployment));
+  upstream.body = api::build_upstream_body(request, upstream_model_of(context), drop, add_usage, body_presets(deployment));
 
   auto started = co_await start_upstream(context, *target, std::move(upstream));
   if (auto* failure = std::get_if<AttemptFailure>(&started)) co_return std::move(*failure);

@@ -97,7 +97,15 @@ struct AttemptContext {
   // but for the model. `request` is then the OpenAI translation, for every other deployment.
   std::string_view client_body;
   std::string_view anthropic_beta;  // the client's anthropic-beta header, passed through
+  // A wildcard deployment's model for this request ("gpt-4o-mini" for `openai/*`); empty = the
+  // deployment's own upstream_model. Read it through upstream_model_of.
+  std::string_view upstream_model;
 };
+
+// The model the upstream is asked for in this attempt.
+inline std::string_view upstream_model_of(const AttemptContext& context) {
+  return context.upstream_model.empty() ? std::string_view(context.deployment.upstream_model) : context.upstream_model;
+}
 
 class Provider {
  public:

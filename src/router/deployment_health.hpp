@@ -3,6 +3,7 @@
 // Live health of every deployment of one config snapshot: cooldowns and recent failure counts.
 // Shared by all worker threads; every operation is a few lock-free atomic ops (DESIGN.md, decision 1).
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
@@ -35,6 +36,9 @@ class DeploymentHealth {
     // Window start (milliseconds, high 44 bits) and failure count (low 20 bits) in one word, so
     // "start a new window or count in this one" is a single compare-and-swap.
     std::atomic<std::uint64_t> failure_window;
+    // allowed_fails_policy counts, one per LiteLLM error class: the last failure's time
+    // (milliseconds, high bits) and the count since the counter last expired, packed likewise.
+    std::array<std::atomic<std::uint64_t>, config::kPolicyErrorClasses> class_failures;
     Slot();
   };
 
@@ -44,7 +48,11 @@ class DeploymentHealth {
   // Moves the cooldown end to `until` unless it already ends later.
   static void extend_cooldown(Slot& slot, std::int64_t until_ns);
   // Counts one failure; true when it reached `allowed_fails` (the window is then reset).
-  bool count_failure(Slot& slot, TimePoint now) const;
+  bool count_failure(Slot& slot, const config::Deployment& deployment, TimePoint now) const;
+  // Counts one failure of a class an allowed_fails_policy names; true when the count now exceeds
+  // `allowed` (the counter is then reset).
+  bool count_policy_failure(Slot& slot, const config::Deployment& deployment, config::PolicyErrorClass counted_as,
+                            int allowed, TimePoint now) const;
 
   const config::Config& config_;
   mutable std::vector<Slot> slots_;

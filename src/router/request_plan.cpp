@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "router/backoff.hpp"
+#include "router/error_policies.hpp"
 #include "router/fallbacks.hpp"
 #include "router/router.hpp"
 #include "router/strategy.hpp"
@@ -107,6 +108,23 @@ void RequestPlan::report_failure(const Failure& f, TimePoint now) {
 
   GroupFrame& frame = stack_.back();
   frame.last_failure = f;
+  if (const auto granted = policy_retries(router_.config().router, frame.name, f)) {
+    // retry_policy names this kind of failure: it alone says how many retries the group gets,
+    // whatever num_retries and the kind's usual rule say (LiteLLM retries even a 400 it names).
+    if (frame.retries_used >= *granted) {
+      start_falling_back(frame);
+      return;
+    }
+    ++frame.retries_used;
+    if (moves_to_sibling(f.kind)) {  // the same deployment would answer the same way
+      excluded_.push_back(attempt.deployment);
+      frame.state = GroupState::choosing;
+    } else {
+      frame.state = GroupState::retry_due;
+      frame.backoff_taken = false;
+    }
+    return;
+  }
   if (is_retryable(f.kind)) {
     if (frame.retries_used < frame.num_retries.value_or(0)) {
       ++frame.retries_used;
@@ -255,7 +273,12 @@ bool RequestPlan::enter_next_fallback() {
     // whole request, not each list.
     if (fallbacks_entered_ >= max_fallbacks()) return false;
     auto target = router_.resolve_group(frame.fallbacks[frame.next_fallback++]);
-    if (!target) continue;  // unknown group: skipped, as a misconfigured entry must not end the chain
+    if (!target) {  // unknown group: skipped, as a misconfigured entry must not end the chain
+      const std::string& name = frame.fallbacks[frame.next_fallback - 1];
+      if (std::find(unknown_fallbacks_.begin(), unknown_fallbacks_.end(), name) == unknown_fallbacks_.end())
+        unknown_fallbacks_.push_back(name);
+      continue;
+    }
     if (std::find(entered_groups_.begin(), entered_groups_.end(), *target) != entered_groups_.end()) {
       continue;  // already tried in this request: A → B → A would loop
     }
@@ -298,13 +321,15 @@ RequestPlan::Step RequestPlan::bypass_or_give_up(TimePoint now) {
 
 RequestPlan::Step RequestPlan::begin_attempt(const config::Deployment* deployment, std::string group,
                                              int depth, bool bypassed) {
+  std::string upstream_model = router_.upstream_model_for(group, *deployment);
   attempts_.push_back(AttemptRecord{.deployment = deployment,
                                     .group = std::move(group),
                                     .fallback_depth = depth,
                                     .cooldown_bypassed = bypassed,
-                                    .failure = std::nullopt});
+                                    .failure = std::nullopt,
+                                    .upstream_model = std::move(upstream_model)});
   in_flight_ = true;
-  return Step{.type = Step::Type::attempt, .deployment = deployment};
+  return Step{.type = Step::Type::attempt, .deployment = deployment, .upstream_model = attempts_.back().upstream_model};
 }
 
 void RequestPlan::skip_over_limits(const std::string& group, Candidates& healthy, TimePoint now) {

@@ -30,6 +30,9 @@ struct AttemptRecord {  // one entry of the route taken, for response headers an
   int fallback_depth;              // 0 = the requested group
   bool cooldown_bypassed;          // tried although cooling down (nothing else was left)
   std::optional<Failure> failure;  // nullopt = success (or still running)
+  // What the deployment was asked for when a wildcard serves the group ("gpt-4o-mini" by
+  // `openai/*`); empty = the deployment's own upstream_model.
+  std::string upstream_model;
 };
 
 class RequestPlan {  // one per request, single-threaded
@@ -42,6 +45,8 @@ class RequestPlan {  // one per request, single-threaded
     enum class Type { attempt, wait, give_up } type;
     const config::Deployment* deployment = nullptr;  // for attempt
     std::chrono::milliseconds wait{0};               // for wait
+    // For attempt: attempts().back().upstream_model, valid until the next call to next().
+    std::string_view upstream_model;
   };
   Step next(TimePoint now);                              // what to do now
   void report_success(TimePoint now);                    // the last attempt succeeded (records health)
@@ -61,6 +66,9 @@ class RequestPlan {  // one per request, single-threaded
   // When a deployment left out for its rpm/tpm or its upstream's rate limit frees up again (the
   // earliest); nullopt when no limit left one out. With no attempt made, the answer is a 429.
   std::optional<TimePoint> limits_free_at() const { return limits_free_at_; }
+  // Fallback targets that named no group (nor alias, nor anything a wildcard serves), in the order
+  // they were passed over: a misconfigured entry must not end the chain, nor go unseen.
+  std::span<const std::string> unknown_fallbacks() const { return unknown_fallbacks_; }
 
  private:
   enum class GroupState {
@@ -129,6 +137,7 @@ class RequestPlan {  // one per request, single-threaded
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
   std::optional<ContextWindowMiss> context_window_miss_;
   std::optional<TimePoint> limits_free_at_;
+  std::vector<std::string> unknown_fallbacks_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;

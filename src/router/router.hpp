@@ -20,6 +20,7 @@
 #include "router/deployment_health.hpp"
 #include "router/error_kind.hpp"
 #include "router/failure.hpp"
+#include "router/model_pattern.hpp"
 #include "router/request_overrides.hpp"
 #include "router/request_plan.hpp"
 
@@ -53,11 +54,28 @@ class Router {
   // Alias (model_group_alias) → canonical group name; exact group names map to themselves; nullopt
   // when unknown. An alias wins over a group of the same name, as in LiteLLM (aliases are resolved
   // before groups are looked up); an alias whose target is not a group resolves to nothing.
+  // A name no exact group has may be served by a wildcard deployment ("openai/*"): the group is then
+  // the name itself, as LiteLLM's model group is the requested name (see wildcard()).
   std::optional<std::string> resolve_group(std::string_view requested) const;
-  // /v1/models: every model_name once in config order, then non-hidden aliases (by name) that resolve.
+  // /v1/models: every model_name once in config order (a wildcard's pattern itself, as LiteLLM lists
+  // it without model discovery), then non-hidden aliases (by name) that resolve.
   std::vector<std::string> listed_models() const;
-  // The group's deployments in config order; empty if unknown.
+  // The group's deployments in config order; empty if unknown. For a name no exact group has, the
+  // deployments of the wildcard that serves it.
   std::span<const config::Deployment* const> group(std::string_view name) const;
+
+  // The wildcard that serves `name` (not an exact group name): LiteLLM's PatternMatchRouter.route,
+  // patterns in specificity order, the name as requested and then as "<provider>/<name>" with the
+  // provider inferred (so a bare `gpt-4o` reaches `openai/*`). nullptr when none.
+  struct WildcardMatch {
+    const ModelPattern* pattern = nullptr;
+    std::span<const config::Deployment* const> deployments;
+    std::string matched;  // the form of the name the pattern matched (captures are views into it)
+  };
+  std::optional<WildcardMatch> wildcard(std::string_view name) const;
+  // What `deployment` is asked for when it serves `group`: its litellm_params.model's `*`s replaced
+  // by the captures of the group name. Empty when the deployment is no wildcard (it sends its own).
+  std::string upstream_model_for(std::string_view group, const config::Deployment& deployment) const;
   // The model access groups (model_info.access_groups) of the group `requested` resolves to: the
   // union over its deployments. Empty when unknown or when none is set.
   std::vector<std::string> access_groups_of(std::string_view requested) const;
@@ -92,7 +110,12 @@ class Router {
  private:
   config::ConfigPtr config_;
   std::vector<std::string> group_names_;  // config order of first appearance
-  std::map<std::string, std::vector<const config::Deployment*>, std::less<>> groups_;
+  std::map<std::string, std::vector<const config::Deployment*>, std::less<>> groups_;  // exact names
+  struct PatternGroup {
+    ModelPattern pattern;
+    std::vector<const config::Deployment*> deployments;
+  };
+  std::vector<PatternGroup> patterns_;  // most specific first
   std::unique_ptr<DeploymentHealth> health_;
   std::vector<std::optional<std::int64_t>> max_input_tokens_;  // by index into config_->deployments
   std::unique_ptr<LiveStats> live_stats_;
