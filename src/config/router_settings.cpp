@@ -70,6 +70,14 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       assign_if(non_negative(ctx, field, read_number(ctx, field)), out.cooldown_time_seconds);
     } else if (key == "disable_cooldowns") {
       assign_if(read_bool(ctx, field), out.disable_cooldowns);
+    } else if (key == "enable_tag_filtering") {
+      assign_if(read_bool(ctx, field), out.enable_tag_filtering);
+    } else if (key == "tag_filtering_match_any") {
+      assign_if(read_bool(ctx, field), out.tag_filtering_match_any);
+    } else if (key == "optional_pre_call_checks") {
+      out.affinity = read_affinity_checks(ctx, field);
+    } else if (key == "model_group_affinity_config") {
+      out.group_affinity = read_group_affinity(ctx, field);
     } else if (key == "model_group_alias") {
       out.model_group_alias = read_model_group_alias(ctx, field);
     } else {

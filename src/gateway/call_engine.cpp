@@ -123,14 +123,18 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
 
 asio::awaitable<void> send_failure(net::ResponseWriter& writer, const ClientWire& wire, const AttemptFailure& last,
                                    std::string_view requested_model, const router::RequestPlan& plan,
-                                   net::HeaderList headers) {
+                                   net::HeaderList headers, KeptAnswer* keep) {
   if (last.retry_after) {
     const auto seconds = std::chrono::duration<double>(*last.retry_after).count();
     headers.emplace_back("Retry-After", std::to_string(text::clamped_integer<long long>(std::ceil(seconds)).value_or(0)));
   }
   const int status = api::status_for(last.kind, last.status);
-  co_await writer.send(status, headers, "application/json",
-                       wire.error_body(status, last.kind, all_attempts_failed_message(requested_model, plan, last)));
+  std::string body = wire.error_body(status, last.kind, all_attempts_failed_message(requested_model, plan, last));
+  if (keep) {
+    *keep = KeptAnswer{true, false, status, std::move(headers), "application/json", std::move(body), nullptr};
+    co_return;
+  }
+  co_await writer.send(status, headers, "application/json", body);
 }
 
 // Tenancy's hook (accounting, per-key headers), called once per answered call.
@@ -183,6 +187,11 @@ asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call,
   net::HeaderList headers = route_headers(call.ids.echoed(), plan, &deployment, call.timing);
   headers.append(response.upstream_headers);
   append_accounting(call, CallOutcome{&deployment, response.usage, true}, headers);  // tenancy hook
+  if (call.keep) {
+    *call.keep = KeptAnswer{true,          true, response.status, std::move(headers), std::move(response.content_type),
+                            std::move(response.body), &deployment};
+    co_return;
+  }
   co_await writer.send(response.status, headers, response.content_type, response.body);
 }
 
@@ -194,7 +203,7 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
   append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
-  co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
+  co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers), call.keep);
 }
 
 }  // namespace
@@ -216,6 +225,7 @@ namespace {
 router::RequestOverrides overrides_with_filter(const api::RequestView& view, const CallRequest& call) {
   router::RequestOverrides overrides = overrides_from(view);
   overrides.deployment_filter = call.deployment_filter;
+  overrides.affinity = call.affinity;
   return overrides;
 }
 

@@ -55,6 +55,19 @@ struct CallIds {
   const std::string& echoed() const { return client.empty() ? own : client; }
 };
 
+// A call's answer held back rather than sent, for a caller that decides what the client gets
+// (gateway/confidence_call.cpp): the whole answer, or the error when every attempt failed, with
+// the headers it would have gone out with. Accounting has run for it, as for a sent one.
+struct KeptAnswer {
+  bool kept = false;  // false: the client went away before an answer was decided
+  bool success = false;
+  int status = 0;
+  net::HeaderList headers;
+  std::string content_type;
+  std::string body;
+  const config::Deployment* deployment = nullptr;  // the one that answered; null on failure
+};
+
 struct CallRequest {
   CallIds ids;
   CallTiming timing;
@@ -69,6 +82,10 @@ struct CallRequest {
   std::function<net::HeaderList(const CallOutcome&)> on_finished;
   net::HeaderList extra_headers;  // on every answer (a key's x-ratelimit-* headers)
   std::function<bool(const config::Deployment&)> deployment_filter;  // tenancy's tag routing; empty = all
+  router::AffinityKeys affinity;  // who is calling, for sticky picks (gateway/affinity_keys.hpp)
+  // Set: a whole answer (or the all-failed error) goes here instead of to the client. Streams
+  // are sent as usual.
+  KeptAnswer* keep = nullptr;
 };
 
 boost::asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& worker, CallRequest& call,

@@ -7,9 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace llmux::config {
-struct Deployment;
-}
+#include "router/affinity.hpp"
 
 namespace llmux::router {
 
@@ -22,6 +20,8 @@ struct RequestOverrides {
   // Deployments this request may use (tenancy's tag routing); empty = all. A deployment it refuses
   // is never a candidate, not even as the last-resort cooldown bypass.
   std::function<bool(const config::Deployment&)> deployment_filter{};
+  // Who is calling, for sticky picks (router/affinity.hpp) in the groups whose config asks for them.
+  AffinityKeys affinity{};
 };
 
 }  // namespace llmux::router

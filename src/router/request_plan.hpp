@@ -54,6 +54,8 @@ class RequestPlan {  // one per request, single-threaded
   std::vector<std::string> fallbacks_tried() const;  // fallback groups entered, in order
   // Deployments left out before any call (pre-call checks, strategy limits), each once per reason.
   std::span<const SkippedDeployment> skipped() const { return {skipped_.data(), skipped_.size()}; }
+  // Set when the last attempt's deployment was a sticky pick (router/affinity.hpp): by which identity.
+  std::optional<AffinitySource> last_pick_affinity() const { return last_pick_affinity_; }
 
  private:
   enum class GroupState {
@@ -81,6 +83,9 @@ class RequestPlan {  // one per request, single-threaded
   };
 
   bool allowed(const config::Deployment& deployment) const;  // overrides_.deployment_filter
+  // The sticky pick among `healthy` when `group` has an affinity check and the request the identity
+  // it reads; nullptr otherwise (the strategy picks).
+  const config::Deployment* sticky_pick(const std::string& group, const Candidates& healthy);
   Candidates healthy_candidates(const std::string& group, TimePoint now) const;
   // The group's deployment (not ruled out for this request) whose cooldown ends first.
   Candidates first_to_recover(const std::string& group, TimePoint now) const;
@@ -110,6 +115,7 @@ class RequestPlan {  // one per request, single-threaded
   Inline<const config::Deployment*, 4> excluded_;  // auth/not-found/permission: never again here
   Inline<AttemptRecord, 2> attempts_;
   std::vector<SkippedDeployment> skipped_;  // empty, and never allocated, unless a check skips
+  std::optional<AffinitySource> last_pick_affinity_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;
