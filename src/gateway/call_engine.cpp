@@ -202,7 +202,9 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
-  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
+  // The failure row names the deployment tried last, so a report per deployment counts its errors.
+  const config::Deployment* last_tried = plan.attempts().empty() ? nullptr : plan.attempts().back().deployment;
+  append_accounting(call, CallOutcome{last_tried, {}, false}, failure_headers);  // tenancy hook
   co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers), call.keep);
 }
 

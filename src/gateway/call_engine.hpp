@@ -36,8 +36,9 @@ struct WorkerResources {
 
 // What accounting needs to know when a call is over (tenancy and spend stay outside the engine).
 struct CallOutcome {
-  // The deployment that answered; null when no attempt answered. Set with success false for a
-  // stream that started and then broke or lost its client: the call failed, yet may have used tokens.
+  // The deployment that answered; when every attempt failed, the one tried last (null when none
+  // was). Set with success false for a stream that started and then broke or lost its client: the
+  // call failed, yet may have used tokens.
   const config::Deployment* deployment = nullptr;
   providers::Usage usage;  // as the upstream reported it (a broken stream: what it reported so far)
   bool success = false;
