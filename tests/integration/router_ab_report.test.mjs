@@ -55,7 +55,7 @@ async function readReport(env) {
     const report = await waitFor(async () => {
       const got = await (await fetch(`${llmux.url}/global/spend/report?group_by=deployment&model=ab`, { headers: auth })).json();
       return Array.isArray(got) && got.reduce((n, r) => n + r.requests, 0) === 40 ? got : null;
-    });
+    }, { timeoutMs: 20_000 });
     return { report, outcomes };
   } finally {
     await llmux.stop();

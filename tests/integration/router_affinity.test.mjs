@@ -121,7 +121,7 @@ test('/global/spend/report?group_by=deployment reads the A/B test off, filtered 
     const got = await admin('GET', '/global/spend/report?group_by=deployment&model=ab');
     const total = Array.isArray(got) ? got.reduce((n, r) => n + r.requests, 0) : 0;
     return total >= 120 + 18 * 4 + 40 ? got : null;
-  });
+  }, { timeoutMs: 20_000 });
   assert.ok(report, 'the report counts every call to the ab group');
   assert.deepEqual(report.map((r) => r.model_group), ['ab', 'ab']);
   const byId = Object.fromEntries(report.map((r) => [r.deployment_id, r]));

@@ -159,7 +159,7 @@ test('both calls are charged to the key and logged as two spend rows', async () 
   const rows = await waitFor(async () => {
     const logs = await admin('GET', `/spend/logs?api_key=${made.token}`);
     return logs.length === 2 ? logs : null;
-  });
+  }, { timeoutMs: 20_000 });
   assert.ok(rows, 'two spend rows');
   const byGroup = Object.fromEntries(rows.map((r) => [r.model_group, r]));
   assert.ok(Math.abs(byGroup.local.spend - 0.00002) < 1e-12, JSON.stringify(rows));
@@ -168,7 +168,7 @@ test('both calls are charged to the key and logged as two spend rows', async () 
   const info = await waitFor(async () => {
     const got = await admin('GET', `/key/info?key=${made.key}`);
     return Math.abs(got.info.spend - 0.00022) < 1e-12 ? got : null;
-  });
+  }, { timeoutMs: 20_000 });
   assert.ok(info, 'the key was charged for both calls');
 });
 
