@@ -137,8 +137,13 @@ test('/global/spend/report?group_by=deployment reads the A/B test off, filtered 
     assert.ok(row.latency_ms.mean >= 0);
   }
   assert.ok(byId['ab-control'].requests > byId['ab-treatment'].requests);
-  const all = await admin('GET', '/global/spend/report?group_by=deployment');
-  assert.ok(all.some((r) => r.model_group === 'sessions'), 'without model= every group is there');
+  // The sessions calls came last: their rows may be in the writer's next batch.
+  const all = await waitFor(async () => {
+    const got = await admin('GET', '/global/spend/report?group_by=deployment');
+    return got.some((r) => r.model_group === 'sessions') ? got : null;
+  }, { timeoutMs: 20_000 });
+  assert.ok(all, 'without model= every group is there');
+  assert.ok(all.some((r) => r.model_group === 'ab'));
   const bad = await fetch(`${llmux.url}/global/spend/report?group_by=variant`, { headers: auth });
   assert.equal(bad.status, 400);
   assert.match((await bad.json()).error.message, /deployment/);
