@@ -138,9 +138,34 @@ struct ModelGroupAlias {
   int source_line = 0;
 };
 
+// Which caller identity keeps a caller on one deployment of a group (router/affinity.hpp).
+// LiteLLM's names, from router_settings.optional_pre_call_checks or model_group_affinity_config.
+struct AffinityChecks {
+  bool caller = false;   // "deployment_affinity": the request's `user`, else its virtual key
+  bool session = false;  // "session_affinity": the session header (llmux_settings.session_header)
+  bool any() const { return caller || session; }
+};
+
+// Confidence-based escalation for one group (llmux_settings.confidence_routing; ours, LiteLLM has
+// none): the group's answer is scored (gateway/confidence_score.hpp) and, below a threshold,
+// replaced by a call to `escalate_to`. See docs/confidence-routing.md.
+struct ConfidenceRule {
+  std::string escalate_to;
+  std::optional<double> min_mean_logprob;   // mean token log-probability of the answer
+  std::optional<double> min_token_logprob;  // its least likely token
+  std::string confidence_header;            // read the score from this upstream header instead
+  std::optional<double> min_header_confidence;
+  int source_line = 0;
+};
+
 struct RouterSettings {
   RoutingStrategy routing_strategy = RoutingStrategy::simple_shuffle;
   RoutingStrategyArgs routing_strategy_args;
+  // Tag routing (tenancy/tag_routing.hpp) runs only when enabled, as in LiteLLM.
+  bool enable_tag_filtering = false;
+  bool tag_filtering_match_any = true;
+  AffinityChecks affinity;                              // optional_pre_call_checks
+  std::map<std::string, AffinityChecks> group_affinity;  // model_group_affinity_config: replaces it per group
   std::vector<FallbackRule> fallbacks;  // default_fallbacks are appended here as group "*"
   std::vector<FallbackRule> context_window_fallbacks;
   std::vector<FallbackRule> content_policy_fallbacks;
@@ -173,6 +198,7 @@ struct GeneralSettings {
   std::optional<std::string> master_key;
   std::size_t max_request_body_bytes = 32u << 20;  // general_settings.max_request_size_mb
   std::string database_url;  // PostgreSQL for keys/spend; empty = $DATABASE_URL, else SQLite
+  bool reject_clientside_metadata_tags = false;  // request tags (body or x-litellm-tags) are a 400
 };
 
 // llmux's own knobs (top-level `llmux_settings:`); LiteLLM has no equivalent.
@@ -195,6 +221,8 @@ struct ServerSettings {
   std::size_t max_routing_list_items = 1000;  // entries of a request's tags / fallbacks lists
   int max_request_retries = 10;               // a request's num_retries, never held below the config's own
   double max_request_timeout_seconds = 6000;  // a request's timeout / stream_timeout, likewise
+  std::string session_header = "x-session-id";  // the session id session_affinity reads
+  std::map<std::string, ConfidenceRule> confidence_routing;  // keyed by model group
 };
 
 struct Config {

@@ -3,6 +3,8 @@
 #include "config/settings_parser.hpp"
 #include "text/checked_number.hpp"
 
+#include <cctype>
+
 namespace llmux::config::detail {
 namespace {
 
@@ -39,6 +41,8 @@ GeneralSettings parse_general_settings(ParseContext& ctx, const Field& section) 
         out.master_key = read_env_text(ctx, field);
       } else if (key == "database_url") {
         assign_if(read_env_text(ctx, field), out.database_url);
+      } else if (key == "reject_clientside_metadata_tags") {
+        assign_if(read_bool(ctx, field), out.reject_clientside_metadata_tags);
       } else if (key == "max_request_size_mb") {
         // LiteLLM counts megabytes of 1024 * 1024 bytes.
         const std::optional<double> mb = read_number(ctx, field);
@@ -87,6 +91,16 @@ ServerSettings parse_llmux_settings(ParseContext& ctx, const Field& section) {
       assign_if(positive_size(ctx, field, read_integer(ctx, field)), out.max_routing_list_items);
     } else if (key == "max_request_retries") {
       assign_if(non_negative(ctx, field, read_int(ctx, field)), out.max_request_retries);
+    } else if (key == "session_header") {
+      const auto name = read_text(ctx, field);
+      if (name && name->empty()) ctx.fail(field, field.path + " must name a header");
+      if (name) {
+        out.session_header = *name;
+        // Header lookups compare lower-case names.
+        for (char& c : out.session_header) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    } else if (key == "confidence_routing") {
+      out.confidence_routing = read_confidence_routing(ctx, field);
     } else if (key == "max_request_timeout") {
       const auto seconds = read_number(ctx, field);
       if (seconds && !(*seconds > 0)) ctx.fail(field, field.path + " must be greater than 0");

@@ -57,10 +57,7 @@ constexpr std::string_view litellm_params_keys[] = {"base_model",
                                                     "auto_router_config",
                                                     "watsonx_region_name"};
 
-constexpr std::string_view router_settings_keys[] = {"optional_pre_call_checks",
-                                                     "enable_tag_filtering",
-                                                     "tag_filtering_match_any",
-                                                     "redis_host",
+constexpr std::string_view router_settings_keys[] = {"redis_host",
                                                      "redis_port",
                                                      "redis_password",
                                                      "redis_url",
@@ -81,7 +78,6 @@ constexpr std::string_view router_settings_keys[] = {"optional_pre_call_checks",
                                                      "alerting_config",
                                                      "assistants_config",
                                                      "search_tools",
-                                                     "model_group_affinity_config",
                                                      "deployment_affinity_ttl_seconds",
                                                      "enable_health_check_routing"};
 

@@ -71,6 +71,7 @@ Config build_config(ParseContext& ctx, const YAML::Node& root) {
   config.general = detail::parse_general_settings(ctx, sections.general_settings);
   config.server = detail::parse_llmux_settings(ctx, sections.llmux_settings);
   detail::warn_unknown_targets(ctx, config);
+  detail::check_confidence_routing(ctx, config);
   return config;
 }
 

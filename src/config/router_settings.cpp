@@ -119,6 +119,14 @@ ParsedRouterSettings parse_router_settings(ParseContext& ctx, const Field& secti
       assign_if(read_bool(ctx, field), out.disable_cooldowns);
     } else if (key == "enable_pre_call_checks") {
       assign_if(read_bool(ctx, field), out.enable_pre_call_checks);
+    } else if (key == "enable_tag_filtering") {
+      assign_if(read_bool(ctx, field), out.enable_tag_filtering);
+    } else if (key == "tag_filtering_match_any") {
+      assign_if(read_bool(ctx, field), out.tag_filtering_match_any);
+    } else if (key == "optional_pre_call_checks") {
+      out.affinity = read_affinity_checks(ctx, field);
+    } else if (key == "model_group_affinity_config") {
+      out.group_affinity = read_group_affinity(ctx, field);
     } else if (key == "model_group_alias") {
       out.model_group_alias = read_model_group_alias(ctx, field);
     } else if (key == "default_litellm_params") {

@@ -57,6 +57,15 @@ enum class PolicyKind { retries, allowed_fails };
 std::optional<ErrorClassCounts> read_error_policy(ParseContext& ctx, const Field& field, PolicyKind kind);
 std::map<std::string, ErrorClassCounts, std::less<>> read_model_group_retry_policy(ParseContext& ctx,
                                                                                  const Field& field);
+// optional_pre_call_checks (a list) and model_group_affinity_config (group → list), in
+// affinity_settings.cpp: the affinity checks they name; other checks are a warning each.
+AffinityChecks read_affinity_checks(ParseContext& ctx, const Field& field);
+std::map<std::string, AffinityChecks> read_group_affinity(ParseContext& ctx, const Field& field);
+
+// llmux_settings.confidence_routing (confidence_rules.cpp), and its groups checked against the
+// model list once the whole file is read (an unknown group is a start-up error).
+std::map<std::string, ConfidenceRule> read_confidence_routing(ParseContext& ctx, const Field& field);
+void check_confidence_routing(ParseContext& ctx, const Config& config);
 
 // Warns for each fallback or alias target that names no model group (nor alias) in `config`.
 void warn_unknown_targets(ParseContext& ctx, const Config& config);

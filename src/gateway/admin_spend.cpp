@@ -116,7 +116,7 @@ asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::Inbou
                                        net::ResponseWriter& writer) {
   const std::string group_by = query_param(request, "group_by").value_or("team");
   auto shape = spend_report_shape(group_by);
-  if (!shape) throw FieldError{"group_by must be one of team, api_key, model", "group_by"};
+  if (!shape) throw FieldError{"group_by must be one of team, api_key, model, deployment", "group_by"};
   store::SpendLogFilter filter;
   read_date_range(request, filter);
   // As LiteLLM: naming one key or one internal user gives that key's (or user's keys') breakdown.
@@ -129,6 +129,8 @@ asio::awaitable<void> run_spend_report(TenantServices& tenants, const net::Inbou
     shape = SpendReportShape::api_key;
   }
   if (auto team = query_param(request, "team_id")) filter.team_id = *team;
+  // A model group (or upstream model), e.g. the two variants of one A/B test (ours).
+  if (auto model = query_param(request, "model")) filter.model = *model;
   using Report = store::Result<json::array>;
   auto job = [shape = *shape, filter](store::Store& store) { return build_report(store, shape, filter); };
   auto report = co_await on_store<Report>(tenants.store_thread, std::move(job));

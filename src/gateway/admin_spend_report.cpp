@@ -1,6 +1,7 @@
 #include "gateway/admin_spend_report.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <ctime>
 #include <vector>
 
@@ -53,6 +54,7 @@ std::optional<SpendReportShape> spend_report_shape(std::string_view group_by) {
   if (group_by == "team") return SpendReportShape::team;
   if (group_by == "api_key" || group_by == "key") return SpendReportShape::api_key;
   if (group_by == "model") return SpendReportShape::model;
+  if (group_by == "deployment") return SpendReportShape::deployment;
   return std::nullopt;
 }
 
@@ -77,6 +79,14 @@ void SpendReportBuilder::add(const store::SpendRow& row) {
     case SpendReportShape::api_key:
       usage_[{"", row.key_hash, row.model, ""}].add(row);
       break;
+    case SpendReportShape::deployment: {
+      DeploymentUsage& d = deployments_[{row.model_group, row.deployment_id, row.model}];
+      d.usage.add(row);
+      ++d.requests;
+      if (row.status != "success") ++d.errors;
+      d.latencies_ms.push_back(row.latency_ms);
+      break;
+    }
   }
 }
 
@@ -87,7 +97,55 @@ std::string SpendReportBuilder::team_name(const std::string& team_id) const {
 }
 
 json::array SpendReportBuilder::json() const {
+  if (shape_ == SpendReportShape::deployment) return deployments_json();
   return shape_ == SpendReportShape::api_key ? key_groups_json() : day_groups_json();
+}
+
+namespace {
+
+// Nearest rank: the smallest latency at least `q` of the rows are at or under.
+std::int64_t percentile(const std::vector<std::int64_t>& sorted, double q) {
+  const auto rank = static_cast<std::size_t>(std::ceil(q * static_cast<double>(sorted.size())));
+  return sorted[std::clamp<std::size_t>(rank, 1, sorted.size()) - 1];
+}
+
+}  // namespace
+
+json::array SpendReportBuilder::deployments_json() const {
+  std::vector<std::pair<double, json::object>> entries;
+  std::vector<std::string> groups;  // of each entry, to sort by group then spend
+  for (const auto& [key, d] : deployments_) {
+    const auto& [group, deployment_id, model] = key;
+    std::vector<std::int64_t> sorted = d.latencies_ms;
+    std::sort(sorted.begin(), sorted.end());
+    double total_ms = 0;
+    for (std::int64_t ms : sorted) total_ms += static_cast<double>(ms);
+    json::object latency;
+    latency["mean"] = sorted.empty() ? 0.0 : total_ms / static_cast<double>(sorted.size());
+    latency["p50"] = sorted.empty() ? 0 : percentile(sorted, 0.50);
+    latency["p95"] = sorted.empty() ? 0 : percentile(sorted, 0.95);
+    json::object entry;
+    entry["deployment_id"] = deployment_id.empty() ? json::value(nullptr) : json::value(deployment_id);
+    entry["model_group"] = group;
+    entry["model"] = model;
+    entry["requests"] = d.requests;
+    entry["errors"] = d.errors;
+    entry["prompt_tokens"] = d.usage.prompt_tokens;
+    entry["completion_tokens"] = d.usage.completion_tokens;
+    entry["total_tokens"] = text::saturating_add(d.usage.prompt_tokens, d.usage.completion_tokens);
+    entry["spend"] = d.usage.spend;
+    entry["latency_ms"] = std::move(latency);
+    groups.push_back(group);
+    entries.emplace_back(d.usage.spend, std::move(entry));
+  }
+  std::vector<std::size_t> order(entries.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return groups[a] != groups[b] ? groups[a] < groups[b] : entries[a].first > entries[b].first;
+  });
+  json::array out;
+  for (std::size_t i : order) out.emplace_back(std::move(entries[i].second));
+  return out;
 }
 
 json::array SpendReportBuilder::day_groups_json() const {

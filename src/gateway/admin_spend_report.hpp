@@ -12,6 +12,14 @@
 //   group_by=model (llmux's own, shaped like team): [{"group_by_day", "model_groups": [{"model_group",
 //                              "total_spend", "metadata": [{"model", "api_key", "spend", "total_tokens"}]}]}]
 //
+//   group_by=deployment (llmux's own, to read an A/B split off): [{"deployment_id", "model_group",
+//                              "model", "requests", "errors", "prompt_tokens", "completion_tokens",
+//                              "total_tokens", "spend", "latency_ms": {"mean", "p50", "p95"}}]
+//                              by model group, then biggest spender first; `errors` counts failure
+//                              rows; deployment_id null for calls no deployment answered;
+//                              percentiles by nearest rank over every row's latency, exact in
+//                              either database since the rows are read, not aggregated in SQL.
+//
 // `model` is the upstream model (LiteLLM's SpendLogs `model` column); `model_group` the name the
 // client asked for.
 //
@@ -25,14 +33,15 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <vector>
 
 #include "store/rows.hpp"
 
 namespace llmux::gateway::admin {
 
-enum class SpendReportShape { team, api_key, model };
+enum class SpendReportShape { team, api_key, model, deployment };
 
-// "team", "api_key"/"key", "model" → the shape; anything else → nullopt.
+// "team", "api_key"/"key", "model", "deployment" → the shape; anything else → nullopt.
 std::optional<SpendReportShape> spend_report_shape(std::string_view group_by);
 
 class SpendReportBuilder {
@@ -56,11 +65,20 @@ class SpendReportBuilder {
 
   boost::json::array day_groups_json() const;
   boost::json::array key_groups_json() const;
+  boost::json::array deployments_json() const;
   std::string team_name(const std::string& team_id) const;
 
   SpendReportShape shape_;
   std::map<std::string, std::string> team_names_;
   std::map<Key, Usage> usage_;
+  // group_by=deployment: (model group, deployment id, model) → its rows' totals and latencies.
+  struct DeploymentUsage {
+    Usage usage;
+    std::int64_t requests = 0;
+    std::int64_t errors = 0;
+    std::vector<std::int64_t> latencies_ms;
+  };
+  std::map<std::tuple<std::string, std::string, std::string>, DeploymentUsage> deployments_;
 };
 
 }  // namespace llmux::gateway::admin

@@ -142,15 +142,6 @@ TenantGate gate_call(const SharedState& shared, const TenantCaller* caller, cons
   return gate;
 }
 
-std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const TenantCaller* caller,
-                                                CallRequest& call, std::string_view model) {
-  if (!caller) return std::nullopt;  // the master key routes as before
-  auto filter = tag_filter(*caller, *shared.router, call.group, model, call.view->tags);
-  if (auto* denial = std::get_if<tenancy::Denial>(&filter)) return std::move(*denial);
-  call.deployment_filter = std::move(std::get<DeploymentFilter>(filter));
-  return std::nullopt;
-}
-
 void attach_accounting(const SharedState& shared, const TenantCaller* caller, TenantGate& gate,
                        CallRequest& call, std::optional<CallAccounting>& holder) {
   if (!shared.tenants) return;

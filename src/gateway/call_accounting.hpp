@@ -65,11 +65,6 @@ double estimated_call_cost(const SharedState& shared, const api::RequestView& vi
 // it leans high for English text, which is the side a budget reservation should err on.
 std::int64_t estimated_prompt_tokens(const api::RequestView& view);
 
-// Tag routing for the call's group (call.group and call.view set): sets call.deployment_filter, or
-// the Denial.
-std::optional<tenancy::Denial> restrict_by_tags(const SharedState& shared, const TenantCaller* caller,
-                                                CallRequest& call, std::string_view model);
-
 // Sets call.on_finished / call.extra_headers (call.ids and call.group must be set). `holder`
 // must outlive execute_call. Without a store, nothing is accounted.
 void attach_accounting(const SharedState& shared, const TenantCaller* caller, TenantGate& gate,

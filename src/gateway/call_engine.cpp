@@ -123,16 +123,27 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
   }
 }
 
+// A failed call's answer: sent, or kept for the caller that asked (confidence escalation).
+asio::awaitable<void> send_or_keep_error(net::ResponseWriter& writer, int status, net::HeaderList headers,
+                                         std::string body, KeptAnswer* keep) {
+  if (keep) {
+    *keep = KeptAnswer{true, false, status, std::move(headers), "application/json", std::move(body), nullptr};
+    co_return;
+  }
+  co_await writer.send(status, headers, "application/json", body);
+}
+
 asio::awaitable<void> send_failure(net::ResponseWriter& writer, const ClientWire& wire, const AttemptFailure& last,
                                    std::string_view requested_model, const router::RequestPlan& plan,
-                                   net::HeaderList headers) {
+                                   net::HeaderList headers, KeptAnswer* keep) {
   if (last.retry_after) {
     const auto seconds = std::chrono::duration<double>(*last.retry_after).count();
     headers.emplace_back("Retry-After", std::to_string(text::clamped_integer<long long>(std::ceil(seconds)).value_or(0)));
   }
   const int status = api::status_for(last.kind, last.status);
-  co_await writer.send(status, headers, "application/json",
-                       wire.error_body(status, last.kind, all_attempts_failed_message(requested_model, plan, last)));
+  co_await send_or_keep_error(writer, status, std::move(headers),
+                              wire.error_body(status, last.kind, all_attempts_failed_message(requested_model, plan, last)),
+                              keep);
 }
 
 // Tenancy's hook (accounting, per-key headers), called once per answered call.
@@ -196,6 +207,11 @@ asio::awaitable<void> send_whole(net::ResponseWriter& writer, CallRequest& call,
   headers.append(response.upstream_headers);
   append_accounting(call, CallOutcome{&deployment, response.usage, true, plan.attempts().back().upstream_model},
                     headers);  // tenancy hook
+  if (call.keep) {
+    *call.keep = KeptAnswer{true,          true, response.status, std::move(headers), std::move(response.content_type),
+                            std::move(response.body), &deployment};
+    co_return;
+  }
   co_await writer.send(response.status, headers, response.content_type, response.body);
 }
 
@@ -205,7 +221,9 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
   LLMUX_INFO("call " + call.ids.own + " failed: " + describe_route(plan));
   warn_unknown_fallbacks(call, plan);
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
-  append_accounting(call, CallOutcome{}, failure_headers);  // tenancy hook
+  // The failure row names the deployment tried last, so a report per deployment counts its errors.
+  const config::Deployment* last_tried = plan.attempts().empty() ? nullptr : plan.attempts().back().deployment;
+  append_accounting(call, CallOutcome{last_tried, {}, false}, failure_headers);  // tenancy hook
   if (!last_failure && plan.limits_free_at()) {
     // Every deployment was over a limit and nothing was sent: LiteLLM's 429, Retry-After being
     // when the first of them frees up (the next UTC minute for rpm/tpm).
@@ -214,22 +232,23 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
     failure_headers.emplace_back("Retry-After", std::to_string(seconds));
     const std::string message = no_deployments_message(call.view->model, plan, seconds,
                                                        pre_call_checks);
-    co_await writer.send(429, failure_headers, "application/json",
-                         call.wire->error_body(429, router::ErrorKind::rate_limited, message));
+    co_await send_or_keep_error(writer, 429, std::move(failure_headers),
+                                call.wire->error_body(429, router::ErrorKind::rate_limited, message), call.keep);
     co_return;
   }
   if (!last_failure && plan.attempts().empty() && plan.context_window_miss()) {
     // The pre-call check left out every deployment the route could reach (and none was merely
     // over a limit, which the 429 above says): LiteLLM's ContextWindowExceededError, and no
     // upstream was called.
-    co_await writer.send(400, failure_headers, "application/json",
-                         call.wire->error_body(400, router::ErrorKind::context_window_exceeded,
-                                               router::context_window_exceeded_message(*plan.context_window_miss())));
+    co_await send_or_keep_error(writer, 400, std::move(failure_headers),
+                                call.wire->error_body(400, router::ErrorKind::context_window_exceeded,
+                                                      router::context_window_exceeded_message(*plan.context_window_miss())),
+                                call.keep);
     co_return;
   }
   const AttemptFailure last = last_failure.value_or(
       AttemptFailure{router::ErrorKind::unavailable, 503, "no deployment could be tried", std::nullopt});
-  co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers));
+  co_await send_failure(writer, *call.wire, last, call.view->model, plan, std::move(failure_headers), call.keep);
 }
 
 }  // namespace
@@ -256,6 +275,7 @@ router::RequestOverrides overrides_with_filter(const SharedState& shared, const 
   if (shared.config->router.enable_pre_call_checks) overrides.prompt_tokens = request_prompt_tokens(view);
   overrides.stream = view.stream;
   overrides.body_bytes = static_cast<std::int64_t>(call.client_body.empty() ? view.body.size() : call.client_body.size());
+  overrides.affinity = call.affinity;
   return overrides;
 }
 

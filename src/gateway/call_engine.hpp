@@ -36,8 +36,9 @@ struct WorkerResources {
 
 // What accounting needs to know when a call is over (tenancy and spend stay outside the engine).
 struct CallOutcome {
-  // The deployment that answered; null when no attempt answered. Set with success false for a
-  // stream that started and then broke or lost its client: the call failed, yet may have used tokens.
+  // The deployment that answered; when every attempt failed, the one tried last (null when none
+  // was). Set with success false for a stream that started and then broke or lost its client: the
+  // call failed, yet may have used tokens.
   const config::Deployment* deployment = nullptr;
   providers::Usage usage;  // as the upstream reported it (a broken stream: what it reported so far)
   bool success = false;
@@ -56,6 +57,19 @@ struct CallIds {
   const std::string& echoed() const { return client.empty() ? own : client; }
 };
 
+// A call's answer held back rather than sent, for a caller that decides what the client gets
+// (gateway/confidence_call.cpp): the whole answer, or the error when every attempt failed, with
+// the headers it would have gone out with. Accounting has run for it, as for a sent one.
+struct KeptAnswer {
+  bool kept = false;  // false: the client went away before an answer was decided
+  bool success = false;
+  int status = 0;
+  net::HeaderList headers;
+  std::string content_type;
+  std::string body;
+  const config::Deployment* deployment = nullptr;  // the one that answered; null on failure
+};
+
 struct CallRequest {
   CallIds ids;
   CallTiming timing;
@@ -70,6 +84,10 @@ struct CallRequest {
   std::function<net::HeaderList(const CallOutcome&)> on_finished;
   net::HeaderList extra_headers;  // on every answer (a key's x-ratelimit-* headers)
   std::function<bool(const config::Deployment&)> deployment_filter;  // tenancy's tag routing; empty = all
+  router::AffinityKeys affinity;  // who is calling, for sticky picks (gateway/affinity_keys.hpp)
+  // Set: a whole answer (or the all-failed error) goes here instead of to the client. Streams
+  // are sent as usual.
+  KeptAnswer* keep = nullptr;
 };
 
 boost::asio::awaitable<void> execute_call(const SharedState& shared, WorkerResources& worker, CallRequest& call,

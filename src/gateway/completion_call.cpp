@@ -1,8 +1,11 @@
 #include "gateway/completion_call.hpp"
 
 #include "api/error_body.hpp"
+#include "gateway/affinity_keys.hpp"
 #include "gateway/call_accounting.hpp"
+#include "gateway/confidence_call.hpp"
 #include "gateway/read_limits.hpp"
+#include "gateway/request_tags.hpp"
 #include "gateway/route_report.hpp"
 
 namespace llmux::gateway {
@@ -64,9 +67,10 @@ std::optional<Refusal> prepare_call(const SharedState& shared, const api::RouteM
   call.view = &view;
   call.group = std::move(*group);
   call.anthropic_beta = request.header("anthropic-beta");  // for Anthropic deployments
-  if (auto denial = restrict_by_tags(shared, caller, call, gate.model)) {
-    return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::nullopt, {}};
+  if (auto denial = restrict_by_tags(shared, caller, call, gate.model, request.header("x-litellm-tags"))) {
+    return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::move(denial->param), {}};
   }
+  call.affinity = affinity_keys(*shared.config, request, view, caller);
   attach_accounting(shared, caller, gate, call, accounting);
   return std::nullopt;
 }
@@ -108,6 +112,10 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   }
   if (refusal) {
     co_await send_refusal(writer, *refusal, call.ids.echoed());
+    co_return;
+  }
+  if (const config::ConfidenceRule* rule = confidence_rule_for(shared, call)) {
+    co_await execute_confidence_call(shared, worker, *rule, request, caller, call, writer);
     co_return;
   }
   co_await execute_call(shared, worker, call, writer);

@@ -5,8 +5,10 @@
 
 #include "api/error_body.hpp"
 #include "api/json_scan.hpp"
+#include "gateway/affinity_keys.hpp"
 #include "gateway/call_accounting.hpp"
 #include "gateway/read_limits.hpp"
+#include "gateway/request_tags.hpp"
 #include "gateway/route_report.hpp"
 #include "providers/anthropic/count_tokens.hpp"
 #include "providers/anthropic/json_helpers.hpp"
@@ -133,11 +135,12 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
   call.group = *group;
   call.client_body = request.body;
   call.anthropic_beta = request.header("anthropic-beta");
-  if (auto denial = restrict_by_tags(shared, caller, call, gate.model)) {
+  if (auto denial = restrict_by_tags(shared, caller, call, gate.model, request.header("x-litellm-tags"))) {
     co_await send_anthropic_error(writer, denial->status, anthropic_error_type(denial->status), denial->message,
                                   id_headers);
     co_return;
   }
+  call.affinity = affinity_keys(*shared.config, request, *call.view, caller);
   std::optional<CallAccounting> accounting;
   attach_accounting(shared, caller, gate, call, accounting);
   co_await execute_call(shared, worker, call, writer);

@@ -162,6 +162,10 @@ net::HeaderList route_headers(const std::string& call_id, const router::RequestP
     auto route = headers.add("x-llmux-route");
     write_route(route, plan);
   }
+  // The variant of a sticky A/B split is x-litellm-model-id; this says it was sticky, and by what.
+  if (served_by && plan.last_pick_affinity()) {
+    headers.emplace_back("x-llmux-affinity", router::to_string(*plan.last_pick_affinity()));
+  }
   return headers;
 }
 

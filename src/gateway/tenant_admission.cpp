@@ -44,8 +44,8 @@ void append_limit_headers(const tenancy::RateLimitHeaders& limits, net::HeaderLi
 // deployments, so a fallback group cannot reuse the requested group's decision.
 class GroupTagRules {
  public:
-  GroupTagRules(const router::Router& router, tenancy::TagList tags)
-      : router_(router), tags_(std::move(tags)) {}
+  GroupTagRules(const router::Router& router, tenancy::TagList tags, tenancy::TagRoutingOptions options)
+      : router_(router), tags_(std::move(tags)), options_(options) {}
 
   // Decides `group` (if not yet) and returns the refusal when its tags rule every deployment out.
   std::optional<tenancy::Denial> decide(const std::string& group, std::string_view model) {
@@ -79,7 +79,7 @@ class GroupTagRules {
       any_tagged = any_tagged || !deployment->tags.empty();
     }
     if (!any_tagged) return verdict;
-    auto decided = tenancy::tag_predicate(model, tags_, candidate_tags);
+    auto decided = tenancy::tag_predicate(model, tags_, candidate_tags, options_);
     if (auto* denial = std::get_if<tenancy::Denial>(&decided)) {
       verdict.refusal = std::move(*denial);
     } else {
@@ -90,6 +90,7 @@ class GroupTagRules {
 
   const router::Router& router_;
   tenancy::TagList tags_;
+  tenancy::TagRoutingOptions options_;
   std::deque<Verdict> verdicts_;  // few groups per request; a deque keeps references stable
 };
 
@@ -166,13 +167,17 @@ std::variant<TenantAdmission, tenancy::Denial> admit_call(TenantServices& tenant
   return admission;
 }
 
-std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& caller,
+std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller* caller,
                                                            const router::Router& router,
                                                            const std::string& group, std::string_view model,
                                                            const std::vector<std::string>& request_tags) {
   if (!router.has_tagged_deployments()) return DeploymentFilter{};
+  const tenancy::TagRoutingOptions options{.match_any = router.config().router.tag_filtering_match_any};
   auto rules = std::make_shared<GroupTagRules>(
-      router, tenancy::request_tags(caller.key.get(), caller.team.get(), request_tags));
+      router,
+      tenancy::request_tags(caller ? caller->key.get() : nullptr, caller ? caller->team.get() : nullptr,
+                            request_tags),
+      options);
   // The requested group is decided now: refusing it is the caller's answer (401).
   if (auto denial = rules->decide(group, model)) return std::move(*denial);
   // The plan calls the filter on one thread (the request's), so the shared cache needs no lock.

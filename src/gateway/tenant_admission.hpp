@@ -70,11 +70,12 @@ bool key_may_use_model(const TenantCaller& caller, const router::Router& router,
 using DeploymentFilter = std::function<bool(const config::Deployment&)>;
 
 // Tag routing (tenancy/tag_routing.hpp): which deployments the request's tags (key ∪ team ∪ the
-// body's `tags` / `metadata.tags`) admit, decided per model group as LiteLLM decides it per group
+// request's, gateway/request_tags.hpp) admit, under router_settings.tag_filtering_match_any, decided per model group as LiteLLM decides it per group
 // it routes to — the requested group now, each fallback group when the plan first looks at it.
 // An empty filter when no deployment of any group is tagged; a Denial when the tags rule out every
 // deployment of the requested group (a fallback group they rule out is simply skipped).
-std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller& caller,
+// `caller` is null for the master key (or no auth): the request's own tags only.
+std::variant<DeploymentFilter, tenancy::Denial> tag_filter(const TenantCaller* caller,
                                                            const router::Router& router,
                                                            const std::string& group, std::string_view model,
                                                            const std::vector<std::string>& request_tags = {});

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "config/confidence_lookup.hpp"
 #include "net/upstream_client.hpp"
 #include "net/url.hpp"
 #include "providers/error_classification.hpp"
@@ -77,7 +78,8 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   auto exchange = std::move(std::get<std::unique_ptr<net::UpstreamExchange>>(started));
   const auto& head = exchange->head();
 
-  net::HeaderList forwarded = forwarded_upstream_headers(head);
+  net::HeaderList forwarded =
+      forwarded_upstream_headers(head, config::confidence_header(context.config, deployment.model_name));
   if (request.stream && context.endpoint != api::Endpoint::embeddings) {
     if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     co_return std::make_unique<OpenAiStream>(std::move(exchange), request.include_usage,

@@ -37,12 +37,12 @@ AttemptFailure http_failure(const config::Deployment& deployment, const net::Ups
   return failure;
 }
 
-net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head) {
+net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head, std::string_view also_forward) {
   net::HeaderList out;
   for (const auto& [name, value] : head.headers) {
     if (name.starts_with("x-ratelimit-") || name == "openai-processing-ms" || name == "x-request-id" ||
         name == "openai-organization" || name == "request-id" || name.starts_with("anthropic-ratelimit-") ||
-        name == "retry-after" || name == "retry-after-ms") {
+        name == "retry-after" || name == "retry-after-ms" || (!also_forward.empty() && name == also_forward)) {
       out.emplace_back("llm_provider-" + name, value);
     }
   }

@@ -17,7 +17,10 @@ AttemptFailure http_failure(const config::Deployment& deployment, const net::Ups
                             std::string_view body);
 
 // Upstream response headers worth showing the client, LiteLLM-style as `llm_provider-<name>`.
-net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head);
+// `also_forward` (a lower-case name, may be empty) is forwarded too: the header a confidence-routed
+// group reads its score from (config/confidence_lookup.hpp).
+net::HeaderList forwarded_upstream_headers(const net::UpstreamResponseHead& head,
+                                           std::string_view also_forward = {});
 
 // usage.prompt_tokens / completion_tokens / prompt_tokens_details.cached_tokens /
 // cache_creation_input_tokens of a JSON answer. Not known (known == false) when the answer has no

@@ -8,9 +8,7 @@
 #include <string>
 #include <vector>
 
-namespace llmux::config {
-struct Deployment;
-}
+#include "router/affinity.hpp"
 
 namespace llmux::router {
 
@@ -30,6 +28,8 @@ struct RequestOverrides {
   bool stream = false;
   std::optional<std::int64_t> prompt_tokens{};
   std::int64_t body_bytes = 0;
+  // Who is calling, for sticky picks (router/affinity.hpp) in the groups whose config asks for them.
+  AffinityKeys affinity{};
 };
 
 }  // namespace llmux::router

@@ -74,7 +74,9 @@ RequestPlan::Step RequestPlan::next(TimePoint now) {
         return Step{.type = Step::Type::wait, .wait = wait};
       }
     }
-    const config::Deployment* chosen = pick(healthy, now);
+    // A sticky pick (affinity) first where the group asks for one; else the routing strategy.
+    const config::Deployment* chosen = sticky_pick(frame.name, healthy);
+    if (chosen == nullptr) chosen = pick(healthy, now);
     if (!frame.num_retries) frame.num_retries = num_retries_for(*chosen);
     ++frame.attempts;
     frame.last_deployment = chosen;
@@ -187,6 +189,15 @@ bool RequestPlan::note_context_window_skips(const std::string& group) {
     }
   }
   return !any_usable && any_too_small;
+}
+
+const config::Deployment* RequestPlan::sticky_pick(const std::string& group, const Candidates& healthy) {
+  last_pick_affinity_.reset();
+  if (overrides_.affinity.empty()) return nullptr;
+  const auto applied = affinity_for(router_.config().router, group, overrides_.affinity);
+  if (!applied) return nullptr;
+  last_pick_affinity_ = applied->source;
+  return choose_sticky({healthy.data(), healthy.size()}, {failed_.data(), failed_.size()}, applied->key);
 }
 
 Candidates RequestPlan::healthy_candidates(const std::string& group, TimePoint now) const {
@@ -311,6 +322,7 @@ RequestPlan::Step RequestPlan::bypass_or_give_up(TimePoint now) {
     }
     if (best != nullptr) {
       bypass_used_ = true;
+      last_pick_affinity_.reset();
       last_max_retries_ = num_retries_for(*best);
       return begin_attempt(best, best_group->name, best_group->depth, true);
     }

@@ -69,6 +69,8 @@ class RequestPlan {  // one per request, single-threaded
   // Fallback targets that named no group (nor alias, nor anything a wildcard serves), in the order
   // they were passed over: a misconfigured entry must not end the chain, nor go unseen.
   std::span<const std::string> unknown_fallbacks() const { return unknown_fallbacks_; }
+  // Set when the last attempt's deployment was a sticky pick (router/affinity.hpp): by which identity.
+  std::optional<AffinitySource> last_pick_affinity() const { return last_pick_affinity_; }
 
  private:
   enum class GroupState {
@@ -100,6 +102,9 @@ class RequestPlan {  // one per request, single-threaded
   // Notes the group's deployments the prompt does not fit; true when that leaves none of those
   // the request may use (so the group is done as if it had failed with context_window_exceeded).
   bool note_context_window_skips(const std::string& group);
+  // The sticky pick among `healthy` when `group` has an affinity check and the request the identity
+  // it reads; nullptr otherwise (the strategy picks).
+  const config::Deployment* sticky_pick(const std::string& group, const Candidates& healthy);
   Candidates healthy_candidates(const std::string& group, TimePoint now) const;
   // Drops (and notes) the deployments over their minute's rpm/tpm or their upstream's own limit.
   void skip_over_limits(const std::string& group, Candidates& healthy, TimePoint now);
@@ -138,6 +143,7 @@ class RequestPlan {  // one per request, single-threaded
   std::optional<ContextWindowMiss> context_window_miss_;
   std::optional<TimePoint> limits_free_at_;
   std::vector<std::string> unknown_fallbacks_;
+  std::optional<AffinitySource> last_pick_affinity_;
   int fallbacks_entered_ = 0;
   int last_max_retries_ = 0;
   bool in_flight_ = false;

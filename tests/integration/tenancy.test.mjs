@@ -47,6 +47,7 @@ function yaml() {
     '      tags: [tag-b]',
     'router_settings:',
     '  num_retries: 0',
+    '  enable_tag_filtering: true',  // LiteLLM filters by tags only when asked to
     'general_settings:',
     `  master_key: ${MASTER}`,
   ].join('\n');

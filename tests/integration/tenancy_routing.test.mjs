@@ -41,6 +41,7 @@ before(async () => {
       deployment('plain-c', 'plain-c', { accessGroups: ['beta-models'] }),
     ],
     router_settings: {
+      enable_tag_filtering: true,  // LiteLLM filters by tags only when asked to
       num_retries: 0,
       allowed_fails: 1000,
       fallbacks: [{ chat: ['backup'] }],
