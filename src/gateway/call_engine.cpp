@@ -222,8 +222,10 @@ asio::awaitable<void> send_all_failed(net::ResponseWriter& writer, CallRequest& 
   warn_unknown_fallbacks(call, plan);
   net::HeaderList failure_headers = route_headers(call.ids.echoed(), plan, nullptr, call.timing);
   // The failure row names the deployment tried last, so a report per deployment counts its errors.
-  const config::Deployment* last_tried = plan.attempts().empty() ? nullptr : plan.attempts().back().deployment;
-  append_accounting(call, CallOutcome{last_tried, {}, false}, failure_headers);  // tenancy hook
+  const bool tried = !plan.attempts().empty();
+  const config::Deployment* last_tried = tried ? plan.attempts().back().deployment : nullptr;
+  const std::string_view last_model = tried ? std::string_view(plan.attempts().back().upstream_model) : std::string_view();
+  append_accounting(call, CallOutcome{last_tried, {}, false, last_model}, failure_headers);  // tenancy hook
   if (!last_failure && plan.limits_free_at()) {
     // Every deployment was over a limit and nothing was sent: LiteLLM's 429, Retry-After being
     // when the first of them frees up (the next UTC minute for rpm/tpm).
