@@ -57,6 +57,7 @@ function yaml() {
     ...priced,
     'router_settings:',
     '  num_retries: 0',
+    '  enable_tag_filtering: true  # LiteLLM routes by tags only when this is on',
     'general_settings:',
     `  master_key: ${MASTER}`,
   ].join('\n');
