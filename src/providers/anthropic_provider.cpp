@@ -95,7 +95,10 @@ net::UpstreamRequest anthropic_request(std::string target, std::string body, con
   }
   // Configured headers replace the adapter's of the same name (anthropic-version pinned per
   // deployment), except anthropic-beta, whose values are joined with the client's as LiteLLM does.
-  for (const auto& [name, value] : deployment.presets.headers) {
+  for (const auto& configured : deployment.presets.headers) {
+    // Not a structured binding: clang 14 (the sanitizer build) cannot capture one in a lambda.
+    const auto& name = configured.first;
+    const auto& value = configured.second;
     const auto same = std::find_if(headers.begin(), headers.end(),
                                    [&](const auto& header) { return same_header_name(header.first, name); });
     if (same == headers.end()) {
