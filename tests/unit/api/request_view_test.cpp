@@ -510,7 +510,8 @@ TEST(BuildUpstreamBody, APresetDoesNotComeBackThroughAControlOrADuplicate) {
 }
 
 TEST(BuildUpstreamBody, NoPresetsIsTheSameBodyAsBefore) {
-  const RequestView view = read_ok(chat(R"("temperature":0.5)"));
+  const std::string body = chat(R"("temperature":0.5)");  // the view points into it
+  const RequestView view = read_ok(body);
   EXPECT_EQ(build_upstream_body(view, "up", {}, true, BodyPresets{}), build_upstream_body(view, "up", {}, true));
 }
 
