@@ -119,6 +119,9 @@ struct Deployment {
   std::optional<std::string> mock_response;  // litellm_params.mock_response
   RequestPresets presets;
   ModelInfo model_info;
+  // The upstream serves OpenAI's Responses API itself (POST {api_base}/responses): a /v1/responses
+  // call is passed through to it; otherwise it is bridged to chat completions (src/responses/).
+  bool speaks_responses_api = false;
 
   int source_line = 0;  // where this entry starts in the config file (for messages)
 

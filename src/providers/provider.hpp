@@ -26,8 +26,9 @@ namespace llmux::providers {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-// The wire format the client speaks: OpenAI's chat API, or Anthropic's Messages API (/v1/messages).
-enum class ClientFormat { openai, anthropic };
+// The wire format the client speaks: OpenAI's chat API, Anthropic's Messages API (/v1/messages),
+// or OpenAI's Responses API (/v1/responses).
+enum class ClientFormat { openai, anthropic, responses };
 
 struct Usage {
   std::int64_t prompt_tokens = 0;
@@ -57,6 +58,9 @@ struct FullResponse {
   // The body is an Anthropic message (an Anthropic deployment answering a /v1/messages client
   // as-is); otherwise it is OpenAI's shape and the gateway translates it for such a client.
   bool anthropic_wire = false;
+  // The body is a Responses API object (a deployment that speaks the Responses API answering a
+  // /v1/responses client as-is); otherwise the gateway bridges a chat completion into one.
+  bool responses_wire = false;
 };
 
 // One read from a stream: bytes ready for the client (already framed as SSE), the end, or a failure.
@@ -77,6 +81,7 @@ class StreamSource {
   virtual Usage usage() const = 0;
   virtual net::HeaderList upstream_headers() const { return {}; }
   virtual bool anthropic_wire() const { return false; }  // see FullResponse::anthropic_wire
+  virtual bool responses_wire() const { return false; }  // see FullResponse::responses_wire
 };
 
 using AttemptOutcome = std::variant<FullResponse, std::unique_ptr<StreamSource>, AttemptFailure>;
