@@ -33,8 +33,8 @@ class OpenAiWire final : public ClientWire {
 // An OpenAI-format stream (any non-Anthropic deployment) re-told as Anthropic events.
 class OpenAiToAnthropicStream final : public StreamSource {
  public:
-  OpenAiToAnthropicStream(std::unique_ptr<StreamSource> inner, std::string model)
-      : inner_(std::move(inner)), translator_(std::move(model)) {}
+  OpenAiToAnthropicStream(std::unique_ptr<StreamSource> inner, std::string model, std::int64_t input_tokens_estimate)
+      : inner_(std::move(inner)), translator_(std::move(model), input_tokens_estimate) {}
 
   boost::asio::awaitable<StreamPiece> next() override {
     StreamPiece piece = co_await inner_->next();
@@ -71,6 +71,7 @@ class OpenAiToAnthropicStream final : public StreamSource {
 
 class AnthropicWire final : public ClientWire {
  public:
+  explicit AnthropicWire(std::int64_t input_tokens_estimate) : input_tokens_estimate_(input_tokens_estimate) {}
   providers::ClientFormat format() const override { return providers::ClientFormat::anthropic; }
   std::string error_body(int, router::ErrorKind kind, std::string_view message) const override {
     return api::anthropic_error_body(api::anthropic_error_type(kind), message);
@@ -94,8 +95,12 @@ class AnthropicWire final : public ClientWire {
   std::unique_ptr<StreamSource> adapt(std::unique_ptr<StreamSource> stream,
                                       const config::Deployment& deployment) const override {
     if (stream->anthropic_wire()) return stream;
-    return std::make_unique<OpenAiToAnthropicStream>(std::move(stream), deployment.upstream_model);
+    return std::make_unique<OpenAiToAnthropicStream>(std::move(stream), deployment.upstream_model,
+                                                     input_tokens_estimate_);
   }
+
+ private:
+  std::int64_t input_tokens_estimate_;
 };
 
 }  // namespace
@@ -105,9 +110,8 @@ const ClientWire& openai_wire() {
   return wire;
 }
 
-const ClientWire& anthropic_wire() {
-  static const AnthropicWire wire;
-  return wire;
+std::unique_ptr<const ClientWire> anthropic_wire_for(std::int64_t input_tokens_estimate) {
+  return std::make_unique<AnthropicWire>(input_tokens_estimate);
 }
 
 }  // namespace llmux::gateway

@@ -3,6 +3,7 @@
 // How the client is answered: OpenAI's wire format (chat/completions/embeddings routes) or
 // Anthropic's (/v1/messages). The attempt loop is the same for both; only the bodies differ.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <variant>
@@ -28,6 +29,9 @@ class ClientWire {
 };
 
 const ClientWire& openai_wire();
-const ClientWire& anthropic_wire();
+// Anthropic's wire for one call. `input_tokens_estimate` is what a translated stream's
+// message_start reports before the upstream has said (the count_tokens estimate); its
+// message_delta carries the upstream's real count. Accounting reads the upstream's usage only.
+std::unique_ptr<const ClientWire> anthropic_wire_for(std::int64_t input_tokens_estimate);
 
 }  // namespace llmux::gateway

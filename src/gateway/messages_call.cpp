@@ -68,6 +68,19 @@ std::string with_gateway_controls(std::string openai_body, std::string_view anth
   return api::splice(openai_body, *target, api::Edits{{}, {}, additions});
 }
 
+// A request only Anthropic can serve: the plan skips every other deployment (of the group and of
+// its fallbacks), on top of any tag filter already set. False when no deployment of the group
+// is left to try.
+bool restrict_to_anthropic(const router::Router& router, CallRequest& call) {
+  call.deployment_filter = [tags = std::move(call.deployment_filter)](const config::Deployment& deployment) {
+    return deployment.family == config::ProviderFamily::anthropic && (!tags || tags(deployment));
+  };
+  for (const config::Deployment* deployment : router.group(call.group)) {
+    if (call.deployment_filter(*deployment)) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 std::string_view anthropic_error_type(int status) {
@@ -90,7 +103,9 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
   CallRequest call;
   call.timing.started = std::chrono::steady_clock::now();
   call.ids = call_ids_for(request, worker.rng);
-  call.wire = &anthropic_wire();
+  // The client's estimate, held here for the whole call (a translated stream's message_start
+  // reports it); the real count comes with the upstream's usage, and only it is charged.
+  std::unique_ptr<const ClientWire> wire;
   net::HeaderList id_headers;
   append_call_id_headers(id_headers, call.ids.echoed());
 
@@ -100,13 +115,16 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
     co_return;
   }
   auto& anthropic = std::get<AnthropicRequest>(parsed);
+  wire = anthropic_wire_for(providers::anthropic::count_tokens_estimate(anthropic.body));
+  call.wire = wire.get();
   // Every non-Anthropic deployment sees the OpenAI translation; Anthropic ones get the original.
   auto translated = providers::anthropic::to_openai_request(anthropic.body, anthropic.model);
   if (auto* error = std::get_if<providers::anthropic::TranslationError>(&translated)) {
     co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
     co_return;
   }
-  const std::string openai_body = with_gateway_controls(std::move(std::get<std::string>(translated)), request.body);
+  auto& translation = std::get<providers::anthropic::OpenAiTranslation>(translated);
+  const std::string openai_body = with_gateway_controls(std::move(translation.body), request.body);
   auto view = api::read_request(api::Endpoint::chat_completions, openai_body, {}, read_limits(*shared.config));
   if (auto* error = std::get_if<api::RequestError>(&view)) {
     co_await send_anthropic_error(writer, error->status, "invalid_request_error", error->message, id_headers);
@@ -138,6 +156,11 @@ asio::awaitable<void> run_messages(const SharedState& shared, WorkerResources& w
   if (auto denial = restrict_by_tags(shared, caller, call, gate.model, request.header("x-litellm-tags"))) {
     co_await send_anthropic_error(writer, denial->status, anthropic_error_type(denial->status), denial->message,
                                   id_headers);
+    co_return;
+  }
+  if (translation.needs_anthropic && !restrict_to_anthropic(*shared.router, call)) {
+    const auto& refusal = *translation.needs_anthropic;
+    co_await send_anthropic_error(writer, refusal.status, "invalid_request_error", refusal.message, id_headers);
     co_return;
   }
   call.affinity = affinity_keys(*shared.config, request, *call.view, caller);

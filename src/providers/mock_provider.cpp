@@ -50,7 +50,7 @@ std::string chat_body(std::string_view model, std::string_view text) {
   api::append_json_string(out, model);
   out += R"(,"choices":[{"index":0,"message":{"role":"assistant","content":)";
   api::append_json_string(out, text);
-  out += R"(},"finish_reason":"stop","logprobs":null}],)";
+  out += R"(,"refusal":null},"finish_reason":"stop","logprobs":null}],)";
   append_usage(out);
   out += "}";
   return out;

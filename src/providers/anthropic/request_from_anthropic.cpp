@@ -3,8 +3,10 @@
 #include <boost/json/serialize.hpp>
 #include <optional>
 
+#include "providers/anthropic/anthropic_only_fields.hpp"
 #include "providers/anthropic/field_types.hpp"
 #include "providers/anthropic/json_helpers.hpp"
+#include "providers/anthropic/structured_output.hpp"
 
 namespace llmux::providers::anthropic {
 
@@ -17,6 +19,17 @@ using MaybeError = std::optional<TranslationError>;
 TranslationError bad(std::string message, std::string param = "messages") {
   return {400, std::move(message), std::move(param)};
 }
+
+// What an OpenAI-compatible deployment cannot take is noted (the first such thing) and left out
+// of the body, which then serves routing and budgets only: the gateway sends the request to
+// Anthropic deployments alone, or refuses it with the note when the group has none.
+struct Unservable {
+  std::optional<TranslationError> first;
+
+  void note(std::string message, std::string param = "messages") {
+    if (!first) first = bad(std::move(message), std::move(param));
+  }
+};
 
 // Text of a string-or-blocks value (system, tool_result content); blocks joined by newlines.
 // Non-text blocks inside a tool result (images) have no place in an OpenAI tool message
@@ -36,33 +49,40 @@ std::string joined_text(const json::value* content) {
   return out;
 }
 
-// base64 sources become data URLs, url sources stay URLs.
-MaybeError media_part(const json::object& block, json::array& parts) {
+// base64 sources become data URLs, url sources stay URLs, a plain-text document its text.
+// A `file` source (file_id) names a file Anthropic holds.
+void media_part(const json::object& block, json::array& parts, Unservable& unservable) {
   const json::object* source = object_member(block, "source");
   std::string_view source_type = source ? string_member_or(*source, "type") : "";
   std::string url;
+  if (source_type == "text" && string_member_or(block, "type") == "document") {
+    parts.push_back(json::object{{"type", "text"}, {"text", string_member_or(*source, "data")}});
+    return;
+  }
   if (source_type == "base64") {
     url = "data:" + std::string(string_member_or(*source, "media_type")) + ";base64," +
           std::string(string_member_or(*source, "data"));
   } else if (source_type == "url") {
     url = std::string(string_member_or(*source, "url"));
   } else {
-    return bad("unsupported " + std::string(string_member_or(block, "type")) + " source type '" +
-               std::string(source_type) + "' for an OpenAI-compatible deployment");
+    unservable.note("unsupported " + std::string(string_member_or(block, "type")) + " source type '" +
+                    std::string(source_type) + "' for an OpenAI-compatible deployment");
+    return;
   }
   if (string_member_or(block, "type") == "document") {
-    if (source_type != "base64")
-      return bad("document blocks need a base64 source for an OpenAI-compatible deployment");
+    if (source_type != "base64") {
+      unservable.note("document blocks need a base64 or text source for an OpenAI-compatible deployment");
+      return;
+    }
     parts.push_back(json::object{{"type", "file"}, {"file", json::object{{"file_data", url}}}});
   } else {
     parts.push_back(json::object{{"type", "image_url"}, {"image_url", json::object{{"url", url}}}});
   }
-  return std::nullopt;
 }
 
 // A user turn: its tool_result blocks become `tool` messages, in order, right after the
 // assistant turn that called them; the rest becomes one user message after those.
-MaybeError convert_user(const json::value& content, json::array& out) {
+MaybeError convert_user(const json::value& content, json::array& out, Unservable& unservable) {
   if (content.is_string()) {
     out.push_back(json::object{{"role", "user"}, {"content", content.get_string()}});
     return std::nullopt;
@@ -77,14 +97,15 @@ MaybeError convert_user(const json::value& content, json::array& out) {
       parts.push_back(json::object{{"type", "text"}, {"text", string_member_or(*block, "text")}});
     } else if (type == "image" || type == "document") {
       all_text = false;
-      if (auto err = media_part(*block, parts)) return err;
+      media_part(*block, parts, unservable);
     } else if (type == "tool_result") {
       out.push_back(json::object{{"role", "tool"},
                                  {"tool_call_id", string_member_or(*block, "tool_use_id")},
                                  {"content", joined_text(block->if_contains("content"))}});
     } else {
-      return bad("unsupported content block type '" + std::string(type) +
-                 "' for an OpenAI-compatible deployment");
+      // Server tool results, MCP blocks, container uploads, compaction blocks…: Anthropic's own.
+      unservable.note("unsupported content block type '" + std::string(type) +
+                      "' for an OpenAI-compatible deployment");
     }
   }
   if (parts.empty()) return std::nullopt;
@@ -105,7 +126,7 @@ MaybeError convert_user(const json::value& content, json::array& out) {
 
 // An assistant turn: text blocks concatenated, tool_use -> tool_calls. Thinking blocks
 // are dropped: an OpenAI-compatible server has no field to take them back.
-MaybeError convert_assistant(const json::value& content, json::array& out) {
+MaybeError convert_assistant(const json::value& content, json::array& out, Unservable& unservable) {
   if (content.is_string()) {
     out.push_back(json::object{{"role", "assistant"}, {"content", content.get_string()}});
     return std::nullopt;
@@ -126,8 +147,8 @@ MaybeError convert_assistant(const json::value& content, json::array& out) {
                        {"function", json::object{{"name", string_member_or(*block, "name")},
                                                  {"arguments", input ? json::serialize(*input) : "{}"}}}});
     } else if (type != "thinking" && type != "redacted_thinking") {
-      return bad("unsupported content block type '" + std::string(type) +
-                 "' for an OpenAI-compatible deployment");
+      unservable.note("unsupported content block type '" + std::string(type) +
+                      "' for an OpenAI-compatible deployment");
     }
   }
   json::object message{{"role", "assistant"}};
@@ -137,22 +158,27 @@ MaybeError convert_assistant(const json::value& content, json::array& out) {
   return std::nullopt;
 }
 
-std::variant<json::array, TranslationError> convert_tools(const json::array& tools) {
+std::variant<json::array, TranslationError> convert_tools(const json::array& tools, Unservable& unservable) {
   json::array out;
   for (const json::value& v : tools) {
     const json::object* tool = v.if_object();
     if (!tool) return bad("tools entries must be objects", "tools");
     std::string_view type = string_member_or(*tool, "type", "custom");
     if (type != "custom") {
-      // Anthropic-hosted tools (web_search_*, bash_*, ...) run on Anthropic's side only.
-      return bad("tool type '" + std::string(type) + "' is not supported for an OpenAI-compatible deployment",
-                 "tools");
+      // Server tools (web search and fetch, code execution, tool search, MCP toolsets, …) run
+      // on Anthropic's side; client tools with a versioned type (bash, text editor, computer,
+      // memory) carry a schema only Anthropic knows.
+      unservable.note("tool type '" + std::string(type) + "' is not supported for an OpenAI-compatible deployment",
+                      "tools");
+      continue;
     }
     json::object function{{"name", string_member_or(*tool, "name")}};
     if (auto description = string_member(*tool, "description")) function["description"] = *description;
     const json::value* schema = tool->if_contains("input_schema");
     function["parameters"] =
         schema ? *schema : json::value(json::object{{"type", "object"}, {"properties", json::object{}}});
+    if (const json::value* strict = tool->if_contains("strict"); strict && strict->is_bool())
+      function["strict"] = strict->get_bool();
     out.push_back(json::object{{"type", "function"}, {"function", std::move(function)}});
   }
   return out;
@@ -172,8 +198,8 @@ json::value convert_tool_choice(const json::object& choice) {
 
 }  // namespace
 
-std::variant<std::string, TranslationError> to_openai_request(const json::object& request,
-                                                              std::string upstream_model) {
+std::variant<OpenAiTranslation, TranslationError> to_openai_request(const json::object& request,
+                                                                   std::string upstream_model) {
   // LiteLLM's wording for the two required fields.
   if (!string_member(request, "model")) {
     return bad("Bad Request: model is required for Anthropic Messages Request", "model");
@@ -189,6 +215,11 @@ std::variant<std::string, TranslationError> to_openai_request(const json::object
     }
   }
 
+  auto response_format = response_format_from_anthropic(request);
+  if (auto* err = std::get_if<TranslationError>(&response_format)) return std::move(*err);
+  Unservable unservable;
+  if (auto field = anthropic_only_field(request)) unservable.first = std::move(field);
+
   json::array out_messages;
   if (const json::value* system = request.if_contains("system"); system && !system->is_null()) {
     std::string text = joined_text(system);
@@ -202,9 +233,9 @@ std::variant<std::string, TranslationError> to_openai_request(const json::object
     if (!content) return bad("every message needs content");
     MaybeError err;
     if (role == "user") {
-      err = convert_user(*content, out_messages);
+      err = convert_user(*content, out_messages, unservable);
     } else if (role == "assistant") {
-      err = convert_assistant(*content, out_messages);
+      err = convert_assistant(*content, out_messages, unservable);
     } else {
       err = bad("unknown role '" + std::string(role) + "'");
     }
@@ -221,15 +252,20 @@ std::variant<std::string, TranslationError> to_openai_request(const json::object
     if (!is_absent(request, key)) body[key] = request.at(key);
   }
   if (const json::array* tools = array_member(request, "tools"); tools && !tools->empty()) {
-    auto converted = convert_tools(*tools);
+    auto converted = convert_tools(*tools, unservable);
     if (auto* err = std::get_if<TranslationError>(&converted)) return *err;
-    body["tools"] = std::move(std::get<json::array>(converted));
-    if (const json::object* choice = object_member(request, "tool_choice")) {
-      body["tool_choice"] = convert_tool_choice(*choice);
-      const json::value* disable = choice->if_contains("disable_parallel_tool_use");
-      if (disable && disable->is_bool() && disable->get_bool()) body["parallel_tool_calls"] = false;
+    auto& function_tools = std::get<json::array>(converted);
+    // Only server tools: nothing the deployment could call (the request goes to Anthropic).
+    if (!function_tools.empty()) {
+      body["tools"] = std::move(function_tools);
+      if (const json::object* choice = object_member(request, "tool_choice")) {
+        body["tool_choice"] = convert_tool_choice(*choice);
+        const json::value* disable = choice->if_contains("disable_parallel_tool_use");
+        if (disable && disable->is_bool() && disable->get_bool()) body["parallel_tool_calls"] = false;
+      }
     }
   }
+  if (auto* format = std::get_if<json::object>(&response_format)) body["response_format"] = std::move(*format);
   if (const json::object* metadata = object_member(request, "metadata")) {
     if (auto user = string_member(*metadata, "user_id")) body["user"] = *user;
   }
@@ -239,10 +275,11 @@ std::variant<std::string, TranslationError> to_openai_request(const json::object
     // Usage only arrives in a stream when asked for; message_delta needs output_tokens.
     body["stream_options"] = json::object{{"include_usage", true}};
   }
-  // `thinking` is not forwarded: OpenAI-compatible chat has no portable equivalent, and
-  // reasoning models served that way decide on their own. Other Anthropic-only fields
-  // (service_tier, container, mcp_servers, ...) are likewise not sent.
-  return json::serialize(body);
+  // Not sent, and harmless to leave out (docs/compatibility.md): `thinking` and
+  // `output_config.effort` / `task_budget` (OpenAI-compatible chat has no portable equivalent,
+  // and reasoning models served that way decide on their own), `service_tier`, `speed`,
+  // top-level `cache_control` (such servers cache prefixes on their own), `diagnostics`.
+  return OpenAiTranslation{json::serialize(body), std::move(unservable.first)};
 }
 
 }  // namespace llmux::providers::anthropic

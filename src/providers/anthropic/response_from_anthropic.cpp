@@ -73,6 +73,8 @@ std::variant<std::string, TranslationError> from_anthropic_response(std::string_
   } else {
     out_message["content"] = text.empty() ? json::value(nullptr) : json::value(text);
   }
+  // OpenAI's schema requires the member (null: no refusal text; a refusal stop is content_filter).
+  out_message["refusal"] = nullptr;
   if (!tool_calls.empty()) out_message["tool_calls"] = std::move(tool_calls);
   if (!thinking_blocks.empty()) {
     // LiteLLM's fields: the client sends thinking_blocks back on its next turn.
@@ -90,7 +92,10 @@ std::variant<std::string, TranslationError> from_anthropic_response(std::string_
   out["model"] = options.model_for_client.empty() ? string_member_or(message, "model")
                                                   : std::string_view(options.model_for_client);
   out["choices"] = json::array{
-      json::object{{"index", 0}, {"message", std::move(out_message)}, {"finish_reason", finish_reason}}};
+      json::object{{"index", 0},
+                   {"message", std::move(out_message)},
+                   {"logprobs", nullptr},
+                   {"finish_reason", finish_reason}}};
   out["usage"] = openai_usage_json(usage);
   return json::serialize(out);
 }

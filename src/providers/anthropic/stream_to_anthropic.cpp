@@ -8,7 +8,8 @@ namespace llmux::providers::anthropic {
 
 namespace json = boost::json;
 
-StreamToAnthropic::StreamToAnthropic(std::string model_for_client) : model_(std::move(model_for_client)) {}
+StreamToAnthropic::StreamToAnthropic(std::string model_for_client, std::int64_t input_tokens_estimate)
+    : model_(std::move(model_for_client)), input_tokens_estimate_(input_tokens_estimate < 0 ? 0 : input_tokens_estimate) {}
 
 void StreamToAnthropic::on_openai_chunk(std::string_view data_json, std::string& out) {
   if (failed_ || done_) return;
@@ -23,7 +24,10 @@ void StreamToAnthropic::on_openai_chunk(std::string_view data_json, std::string&
     return;
   }
   ensure_started(string_member_or(chunk, "id"), out);
-  if (const json::object* usage = object_member(chunk, "usage")) usage_ = usage_from_openai(*usage);
+  if (const json::object* usage = object_member(chunk, "usage")) {
+    usage_ = usage_from_openai(*usage);
+    usage_seen_ = true;
+  }
 
   const json::array* choices = array_member(chunk, "choices");
   const json::object* choice = choices && !choices->empty() ? choices->front().if_object() : nullptr;
@@ -83,7 +87,7 @@ void StreamToAnthropic::on_done(std::string& out) {
       out, "message_delta",
       json::object{{"type", "message_delta"},
                    {"delta", json::object{{"stop_reason", stop_reason_}, {"stop_sequence", nullptr}}},
-                   {"usage", anthropic_usage_json(usage_)}});
+                   {"usage", usage_seen_ ? anthropic_usage_json(usage_) : json::object{{"output_tokens", 0}}}});
   append_event_frame(out, "message_stop", json::object{{"type", "message_stop"}});
   done_ = true;
 }
@@ -107,7 +111,7 @@ void StreamToAnthropic::ensure_started(std::string_view openai_id, std::string& 
                        {"content", json::array{}},
                        {"stop_reason", nullptr},
                        {"stop_sequence", nullptr},
-                       {"usage", anthropic_usage_json(Usage{})}};
+                       {"usage", anthropic_usage_json(Usage{input_tokens_estimate_, 0, 0, 0})}};
   append_event_frame(out, "message_start",
                      json::object{{"type", "message_start"}, {"message", std::move(message)}});
 }

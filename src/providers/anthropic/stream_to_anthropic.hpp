@@ -19,19 +19,24 @@ namespace llmux::providers::anthropic {
 
 class StreamToAnthropic {
  public:
-  explicit StreamToAnthropic(std::string model_for_client);
+  // `input_tokens_estimate`: message_start's `usage.input_tokens`, before the upstream has said
+  // (clients may read input tokens from message_start alone, as Anthropic's API allows).
+  explicit StreamToAnthropic(std::string model_for_client, std::int64_t input_tokens_estimate = 0);
 
   // One upstream `data:` payload (not `[DONE]`). An upstream `{"error":...}` payload or an
   // unreadable one becomes an Anthropic `error` event.
   void on_openai_chunk(std::string_view data_json, std::string& out);
   // Upstream `data: [DONE]` (or a clean end): closes the open block, message_delta, message_stop.
+  // message_delta's usage is the upstream's (its input_tokens replace the estimate, as the
+  // official SDKs' accumulators do); without upstream usage only output_tokens (0) is sent, so
+  // the estimate stands.
   void on_done(std::string& out);
   // A failure after the stream started (timeout, reset, upstream error).
   void on_error(std::string_view message, std::string& out, std::string_view error_type = "api_error");
 
   bool failed() const { return failed_; }
   bool finished() const { return done_; }
-  Usage usage() const { return usage_; }
+  Usage usage() const { return usage_; }  // the upstream's (zero until it reports)
 
  private:
   enum class Block { none, text, thinking, tool };
@@ -52,7 +57,9 @@ class StreamToAnthropic {
   int block_index_ = -1;          // Anthropic content block index
   std::int64_t tool_index_ = -1;  // OpenAI tool_calls index of the open tool block
   std::string stop_reason_ = "end_turn";
+  std::int64_t input_tokens_estimate_;
   Usage usage_;
+  bool usage_seen_ = false;
 };
 
 }  // namespace llmux::providers::anthropic

@@ -86,6 +86,8 @@ TEST(AnthropicToOpenAiFieldTypes, AWrongTypeIsA400NamingTheField) {
       {"tools", R"("x")", "tools: Input should be a valid list"},
       {"metadata", "[]", "metadata: Input should be a valid dictionary"},
       {"service_tier", "1", "service_tier: Input should be a valid string"},
+      {"output_config", "[]", "output_config: Input should be a valid dictionary"},
+      {"output_format", R"("json")", "output_format: Input should be a valid dictionary"},
   };
   for (const Case& c : cases) {
     auto translated = to_openai_request(with_field(kAnthropicBase, c.field, c.value_json), "gpt-4o-mini");
@@ -105,7 +107,9 @@ TEST(AnthropicToOpenAiFieldTypes, RightTypesPass) {
   };
   for (const auto& [field, value] : fine) {
     auto translated = to_openai_request(with_field(kAnthropicBase, field, value), "gpt-4o-mini");
-    EXPECT_TRUE(std::holds_alternative<std::string>(translated)) << field << " = " << value;
+    auto* ok = std::get_if<OpenAiTranslation>(&translated);
+    ASSERT_NE(ok, nullptr) << field << " = " << value;
+    EXPECT_FALSE(ok->needs_anthropic) << field << " = " << value;
   }
 }
 

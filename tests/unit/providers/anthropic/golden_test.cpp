@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "golden_support.hpp"
+#include "providers/anthropic/count_tokens.hpp"
 #include "providers/anthropic/request_from_anthropic.hpp"
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
@@ -148,12 +149,19 @@ void AnthropicGolden::run_openai_to_anthropic(const CaseConfig& config, const js
 
 void AnthropicGolden::run_anthropic_to_openai(const CaseConfig& config, const json::object& client_request) {
   auto translated = to_openai_request(client_request, config.upstream_model);
-  if (auto* err = std::get_if<TranslationError>(&translated)) {
+  // Refused outright, or refused by every OpenAI-compatible deployment (an Anthropic one would
+  // take it as-is): the client's error is the same.
+  const TranslationError* err = std::get_if<TranslationError>(&translated);
+  if (!err) {
+    const auto& needs = std::get<OpenAiTranslation>(translated).needs_anthropic;
+    if (needs) err = &*needs;
+  }
+  if (err) {
     EXPECT_FALSE(file("upstream_request.json")) << GetParam() << ": refused: " << err->message;
     expect_json_file("client_response.json", anthropic_error_body(*err));
     return;
   }
-  expect_json_file("upstream_request.json", std::get<std::string>(translated));
+  expect_json_file("upstream_request.json", std::get<OpenAiTranslation>(translated).body);
 
   std::string model =
       client_request.contains("model") ? std::string(client_request.at("model").as_string()) : "";
@@ -165,7 +173,8 @@ void AnthropicGolden::run_anthropic_to_openai(const CaseConfig& config, const js
     expect_json_file("client_response.json", actual);
   }
   if (auto sse = file("upstream_stream.sse")) {
-    StreamToAnthropic stream(model);
+    // message_start reports the estimate the gateway gives it (gateway/messages_call.cpp).
+    StreamToAnthropic stream(model, count_tokens_estimate(client_request));
     std::string out;
     // `data: [DONE]` ends the stream cleanly; a frame with `event: transport_error`
     // stands for the connection failing mid-stream (its data is the message).
