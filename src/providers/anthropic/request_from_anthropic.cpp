@@ -1,6 +1,7 @@
 #include "providers/anthropic/request_from_anthropic.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <optional>
 
 #include "providers/anthropic/anthropic_only_fields.hpp"
@@ -89,14 +90,12 @@ MaybeError convert_user(const json::value& content, json::array& out, Unservable
   }
   if (!content.is_array()) return bad("message content must be a string or a list of blocks");
   json::array parts;
-  bool all_text = true;
   for (const json::value& v : content.get_array()) {
     const json::object* block = v.if_object();
     std::string_view type = block ? string_member_or(*block, "type") : "";
     if (type == "text") {
       parts.push_back(json::object{{"type", "text"}, {"text", string_member_or(*block, "text")}});
     } else if (type == "image" || type == "document") {
-      all_text = false;
       media_part(*block, parts, unservable);
     } else if (type == "tool_result") {
       out.push_back(json::object{{"role", "tool"},
@@ -109,6 +108,9 @@ MaybeError convert_user(const json::value& content, json::array& out, Unservable
     }
   }
   if (parts.empty()) return std::nullopt;
+  const bool all_text = std::all_of(parts.begin(), parts.end(), [](const json::value& p) {
+    return string_member_or(p.as_object(), "type") == "text";
+  });
   if (!all_text) {
     out.push_back(json::object{{"role", "user"}, {"content", std::move(parts)}});
     return std::nullopt;
