@@ -140,6 +140,25 @@ for (const { group, marker, upstreamPath } of targets) {
   });
 }
 
+test('sdk-vllm: messages.stream reports an estimate at message_start and the upstream count in finalMessage', async () => {
+  const ask = { model: 'sdk-vllm', max_tokens: 200, system: 'Answer briefly.', messages: [{ role: 'user', content: question }] };
+  const estimate = await client.messages.countTokens({ model: ask.model, system: ask.system, messages: ask.messages });
+  const stream = client.messages.stream(ask);
+  let startUsage = null;
+  stream.on('streamEvent', (event) => {
+    // A copy: the SDK's accumulator updates this very object when message_delta arrives.
+    if (event.type === 'message_start') startUsage = { ...event.message.usage };
+  });
+  const final = await stream.finalMessage();
+  assert.ok(startUsage?.input_tokens > 0, `message_start usage: ${JSON.stringify(startUsage)}`);
+  assert.equal(startUsage.input_tokens, estimate.input_tokens, 'the estimate count_tokens gives');
+  // The mock upstream counts ceil(bytes / 4) of the system and message text.
+  const upstreamCount = Math.ceil(('Answer briefly.'.length + question.length) / 4);
+  assert.notEqual(upstreamCount, estimate.input_tokens);
+  assert.equal(final.usage.input_tokens, upstreamCount, JSON.stringify(final.usage));
+  assert.equal(final.usage.output_tokens, Math.ceil(`Mock reply to: ${question}`.length / 4));
+});
+
 test('messages.countTokens: exact from Anthropic, an honest estimate for vLLM', async () => {
   const ask = { messages: [{ role: 'user', content: 'Count the tokens of this sentence, please.' }] };
   const before = await mockHits(mock, '/sdk-vllm/');
