@@ -151,10 +151,10 @@ std::unique_ptr<StreamSource> chat_stream(std::string_view model, std::string_vi
     std::string rest = legacy_completion ? R"(,"choices":[{"index":0,"text":)"
                                          : R"(,"choices":[{"index":0,"delta":{"content":)";
     api::append_json_string(rest, word);
-    rest += legacy_completion ? R"(,"finish_reason":null}]})" : R"(},"finish_reason":null}]})";
+    rest += legacy_completion ? R"(,"logprobs":null,"finish_reason":null}]})" : R"(},"finish_reason":null}]})";
     frame(rest);
   }
-  frame(legacy_completion ? R"(,"choices":[{"index":0,"text":"","finish_reason":"stop"}]})"
+  frame(legacy_completion ? R"(,"choices":[{"index":0,"text":"","logprobs":null,"finish_reason":"stop"}]})"
                           : R"(,"choices":[{"index":0,"delta":{},"finish_reason":"stop"}]})");
   if (include_usage) {
     std::string rest = R"(,"choices":[],)";

@@ -6,6 +6,7 @@ import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import OpenAI from 'openai';
 import { startMock, startLlmux, toYaml } from '../lib/harness.mjs';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 
 const claudeModel = 'claude-3-5-sonnet-20241022';
 const question = 'What is the capital of France?';
@@ -60,6 +61,7 @@ test('chat.completions.create: Claude answers in OpenAI shape', async () => {
     messages: [{ role: 'system', content: 'Answer briefly.' }, { role: 'user', content: question }],
   });
   assert.equal(completion.object, 'chat.completion');
+  assertOpenAiShape('CreateChatCompletionResponse', completion);
   assert.equal(completion.model, claudeModel);
   assert.equal(completion.choices[0].message.role, 'assistant');
   assert.equal(completion.choices[0].message.content, `Mock reply to: ${question}`);
@@ -81,6 +83,7 @@ test('stream with for await: the text assembles, one finish_reason, usage when a
   let usage = null;
   let chunks = 0;
   for await (const chunk of stream) {
+    assertOpenAiShape('CreateChatCompletionStreamResponse', chunk);
     chunks += 1;
     text += chunk.choices[0]?.delta?.content ?? '';
     if (chunk.choices[0]?.finish_reason) finishes.push(chunk.choices[0].finish_reason);
@@ -107,6 +110,7 @@ test('tools: a forced tool call, whole and streamed; streamed arguments parse as
     tool_choice: { type: 'function', function: { name: 'get_weather' } },
   };
   const whole = await client.chat.completions.create(request);
+  assertOpenAiShape('CreateChatCompletionResponse', whole);
   assert.equal(whole.choices[0].finish_reason, 'tool_calls');
   const [call] = whole.choices[0].message.tool_calls;
   assert.equal(call.function.name, 'get_weather');

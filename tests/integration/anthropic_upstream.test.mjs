@@ -13,6 +13,7 @@ import {
   startMock, startLlmux, chat, readSse, toYaml, mockHits, routeEntries, closedPortBase, repoRoot,
 } from '../lib/harness.mjs';
 import { startScriptedUpstream } from '../lib/scripted_upstream.mjs';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 
 const claudeModel = 'claude-3-5-sonnet-20241022';
 const upstreamKey = 'sk-ant-upstream-key-0123456789';
@@ -68,6 +69,8 @@ async function streamChat(url, body, headers = {}) {
   const events = response.status === 200 ? await readSse(response) : [];
   const done = events.some((e) => e.data === '[DONE]');
   const chunks = events.filter((e) => e.data !== '[DONE]' && e.data !== '').map((e) => JSON.parse(e.data));
+  // Every translated chunk is a valid OpenAI chunk; an error that ends a stream, an ErrorResponse.
+  for (const chunk of chunks) assertOpenAiShape(chunk.error ? 'ErrorResponse' : 'CreateChatCompletionStreamResponse', chunk);
   return { response, events, chunks, done };
 }
 
@@ -233,6 +236,7 @@ test('response: content, finish_reason, model and usage in chat.completion shape
 
   const answer = 'Mock reply to: Say hello';
   assert.equal(r.json.object, 'chat.completion');
+  assertOpenAiShape('CreateChatCompletionResponse', r.json);
   assert.match(r.json.id, /^msg_mock_/);
   assert.equal(r.json.model, claudeModel);
   assert.equal(r.json.choices.length, 1);
@@ -266,6 +270,7 @@ test('response: cache reads and writes count as prompt tokens and are reported',
   assert.equal(upstream.requests[0].path, '/v1/messages');
 
   assert.equal(r.json.choices[0].message.content, 'cached answer');
+  assertOpenAiShape('CreateChatCompletionResponse', r.json);
   assert.equal(r.json.usage.prompt_tokens, 35, 'input + cache reads + cache writes');
   assert.equal(r.json.usage.completion_tokens, 7);
   assert.equal(r.json.usage.total_tokens, 42);
@@ -285,6 +290,7 @@ test('response: a tool_use block becomes tool_calls with JSON arguments and fini
   assert.equal(r.status, 200, r.text);
 
   assert.deepEqual(JSON.parse((await lastUpstream('c-answer')).body).tool_choice, { type: 'any' });
+  assertOpenAiShape('CreateChatCompletionResponse', r.json);
   const choice = r.json.choices[0];
   assert.equal(choice.finish_reason, 'tool_calls');
   assert.equal(choice.message.content, null);

@@ -4,6 +4,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 
 import {
   chat, openRawSocket, parseHttpResponses, simpleMessages, startLlmux, startMock,
@@ -92,6 +93,7 @@ function assertOpenAiError(answer, status, { param } = {}) {
   assert.ok('code' in error, `no "code" in ${answer.text}`);
   assert.equal(typeof error.code, 'string', `code should be a string: ${answer.text}`);
   assert.equal(error.code, String(status));
+  assertOpenAiShape('ErrorResponse', answer.json);
   if (param !== undefined) assert.equal(error.param, param, answer.text);
   return error;
 }
@@ -161,6 +163,7 @@ for (const path of ['/v1/models', '/models']) {
     const answer = await get(llmux.url, path);
     assert.equal(answer.status, 200, answer.text);
     assert.equal(answer.json.object, 'list');
+    assertOpenAiShape('ListModelsResponse', answer.json);
     const ids = answer.json.data.map((m) => m.id);
     assert.deepEqual([...ids].sort(), ['broken-upstream', 'canned', 'gpt-test', 'shown-alias', 'vllm-model']);
     for (const model of answer.json.data) assert.equal(model.object, 'model');
@@ -326,6 +329,7 @@ test('the mock/ provider answers in-process: no upstream call', async () => {
   const answer = await chat(llmux.url, { model: 'canned', messages: simpleMessages });
   assert.equal(answer.status, 200, answer.text);
   assert.equal(answer.json.object, 'chat.completion');
+  assertOpenAiShape('CreateChatCompletionResponse', answer.json);
   assert.equal(answer.json.choices[0].message.content, 'Canned answer from the mock provider');
   assert.equal(await mockRequestCount(), before, 'the mock upstream was called');
 });
@@ -335,6 +339,7 @@ test('a per-request mock_response answers without calling the upstream', async (
   const answer = await chat(llmux.url, { model: 'gpt-test', messages: simpleMessages, mock_response: 'Per-request canned' });
   assert.equal(answer.status, 200, answer.text);
   assert.equal(answer.json.choices[0].message.content, 'Per-request canned');
+  assertOpenAiShape('CreateChatCompletionResponse', answer.json);
   assert.equal(await mockRequestCount(), before, 'the mock upstream was called');
 });
 

@@ -3,6 +3,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 
 import {
   readSse, simpleMessages, startLlmux, startMock, tcpConnectionsOf, tcpEntriesWithLocalPort, waitFor,
@@ -69,6 +70,8 @@ function parsed(events) {
   return events.map((e) => {
     let json = null;
     try { json = JSON.parse(e.data); } catch { /* [DONE] */ }
+    // Every chunk llmux forwards or writes is OpenAI's shape: a chunk, or the error ending a stream.
+    if (json) assertOpenAiShape(json.error ? 'ErrorResponse' : 'CreateChatCompletionStreamResponse', json);
     return { ...e, json };
   });
 }

@@ -4,6 +4,7 @@
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 import { startMock, startLlmux, chat, toYaml } from '../lib/harness.mjs';
 
 let mock;
@@ -35,6 +36,7 @@ for (const [field, value] of openAiCases) {
     assert.equal(answer.status, 400, answer.text);
     assert.equal(typeof answer.json?.error?.message, 'string', answer.text);
     assert.equal(answer.json.error.type, 'invalid_request_error', answer.text);
+    assertOpenAiShape('ErrorResponse', answer.json);
     assert.ok(answer.json.error.message.includes(`'${field}'`), answer.text);
     assert.equal(await upstreamCalls(), before, 'the upstream was called');
   });

@@ -11,7 +11,8 @@
 // Any schema name in the file works (schemaNames() lists them). The file is OpenAPI 3.1 (JSON
 // Schema 2020-12) with a few leftovers this adapts before compiling: OpenAPI's `discriminator`
 // and `x-*` annotations are dropped (they add no constraint the `oneOf`/`anyOf` lacks), 3.0's
-// `nullable: true` becomes a `null` type, and the one `$recursiveRef` (compound filters nest
+// `nullable: true` becomes a `null` type (beside a `$ref`: an anyOf with null), and the one
+// `$recursiveRef` (compound filters nest
 // themselves) points at its own schema.
 
 import Ajv2020 from 'ajv/dist/2020.js';
@@ -48,6 +49,12 @@ function adapt(node, owner) {
       continue;
     }
     out[key] = adapt(value, owner);
+  }
+  if (node.nullable === true && out.$ref !== undefined && out.type === undefined) {
+    // `nullable` beside a `$ref` (a stream chunk's `usage`, null in every chunk but the last):
+    // the reference or null.
+    const { $ref, ...rest } = out;
+    return { ...rest, anyOf: [{ $ref }, { type: 'null' }] };
   }
   if (node.nullable === true) {
     if (typeof out.type === 'string') out.type = [out.type, 'null'];

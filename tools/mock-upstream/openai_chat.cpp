@@ -130,7 +130,8 @@ Reply openai_chat_completion(const MockRequest& request) {
     return reply;
   }
 
-  boost::json::object message{{"role", "assistant"}};
+  // OpenAI always sends `refusal` (null when the model did not refuse); its schema requires it.
+  boost::json::object message{{"role", "assistant"}, {"refusal", nullptr}};
   if (stream->tool) {
     message["content"] = nullptr;
     message["tool_calls"] = {
