@@ -1,0 +1,66 @@
+#include "providers/responses/field_errors.hpp"
+
+#include <boost/json/serialize.hpp>
+#include <cmath>
+
+namespace llmux::providers::responses {
+
+namespace json = boost::json;
+
+std::string_view json_kind(const json::value& v) {
+  if (v.is_string()) return "a string";
+  if (v.is_bool()) return "a boolean";
+  if (v.is_array()) return "an array";
+  if (v.is_object()) return "an object";
+  if (v.is_null()) return "null";
+  if (v.is_int64() || v.is_uint64()) return "an integer";
+  return "a decimal number";
+}
+
+TranslationError missing_parameter(std::string_view param) {
+  return {400, "Missing required parameter: '" + std::string(param) + "'.", std::string(param)};
+}
+
+TranslationError unknown_parameter(std::string_view param) {
+  return {400, "Unknown parameter: '" + std::string(param) + "'.", std::string(param)};
+}
+
+TranslationError invalid_type(std::string_view param, std::string_view expected, const json::value& got) {
+  std::string message = "Invalid type for '" + std::string(param) + "': expected " + std::string(expected) +
+                        ", but got " + std::string(json_kind(got)) + " instead.";
+  return {400, std::move(message), std::string(param)};
+}
+
+TranslationError invalid_value(std::string_view param, std::string_view got,
+                               std::initializer_list<std::string_view> supported) {
+  // The client's text is quoted back, cut short: it may be long, and it is only a reminder.
+  std::string message = "Invalid value: '";
+  message.append(got.substr(0, 64)).append("'. Supported values are: ");
+  std::size_t i = 0;
+  for (std::string_view value : supported) {
+    if (i > 0) message += supported.size() == 2 ? " and " : (i + 1 == supported.size() ? ", and " : ", ");
+    message.append("'").append(value).append("'");
+    ++i;
+  }
+  message += ".";
+  return {400, std::move(message), std::string(param)};
+}
+
+TranslationError out_of_range(std::string_view param, const json::value& got, bool integer, bool above,
+                              double bound) {
+  const std::string bound_text = std::floor(bound) == bound ? std::to_string(static_cast<long long>(bound))
+                                                            : json::serialize(json::value(bound));
+  std::string message = "Invalid '" + std::string(param) + "': " + (integer ? "integer " : "decimal ") +
+                        (above ? "above maximum" : "below minimum") + " value. Expected a value " +
+                        (above ? "<= " : ">= ") + bound_text + ", but got " + json::serialize(got) + " instead.";
+  return {400, std::move(message), std::string(param)};
+}
+
+bool one_of(std::string_view value, std::initializer_list<std::string_view> supported) {
+  for (std::string_view s : supported) {
+    if (s == value) return true;
+  }
+  return false;
+}
+
+}  // namespace llmux::providers::responses
