@@ -1,6 +1,7 @@
 #include "providers/responses/field_errors.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <charconv>
 #include <cmath>
 
 namespace llmux::providers::responses {
@@ -46,13 +47,24 @@ TranslationError invalid_value(std::string_view param, std::string_view got,
   return {400, std::move(message), std::string(param)};
 }
 
+namespace {
+
+// A number as a person writes it (2.5, not Boost.JSON's 2.5E0): the shortest text that reads back.
+std::string number_text(const json::value& v) {
+  if (!v.is_double()) return json::serialize(v);
+  char buffer[64];
+  const auto [end, ec] = std::to_chars(buffer, buffer + sizeof buffer, v.get_double());
+  return ec == std::errc() ? std::string(buffer, end) : json::serialize(v);
+}
+
+}  // namespace
+
 TranslationError out_of_range(std::string_view param, const json::value& got, bool integer, bool above,
                               double bound) {
-  const std::string bound_text = std::floor(bound) == bound ? std::to_string(static_cast<long long>(bound))
-                                                            : json::serialize(json::value(bound));
+  const std::string bound_text = number_text(json::value(bound));
   std::string message = "Invalid '" + std::string(param) + "': " + (integer ? "integer " : "decimal ") +
                         (above ? "above maximum" : "below minimum") + " value. Expected a value " +
-                        (above ? "<= " : ">= ") + bound_text + ", but got " + json::serialize(got) + " instead.";
+                        (above ? "<= " : ">= ") + bound_text + ", but got " + number_text(got) + " instead.";
   return {400, std::move(message), std::string(param)};
 }
 

@@ -69,7 +69,8 @@ class ItemConverter {
     json::value converted;
     if (auto e = user_content(role, *content, at, converted)) return e;
     if (converted.is_null()) return std::nullopt;  // every part was a blocker
-    messages_.push_back(json::object{{"role", role}, {"content", std::move(converted)}});
+    // developer becomes system: every chat server and template knows it, and OpenAI treats them alike.
+    messages_.push_back(json::object{{"role", role == "developer" ? "system" : role}, {"content", std::move(converted)}});
     open_assistant_ = false;
     return std::nullopt;
   }

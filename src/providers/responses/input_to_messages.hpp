@@ -4,9 +4,9 @@
 //
 //   instructions                  -> a leading system message
 //   input "text"                  -> one user message
-//   message (user/system/developer/assistant; content a string or parts: input_text, input_image,
+//   message (user/system/developer/assistant — developer sent as system; content a string or parts: input_text, input_image,
 //   input_file with file_data, output_text and refusal in assistant turns)
-//                                 -> a message of that role (developer kept as developer)
+//                                 -> a message of that role
 //   function_call                 -> a tool call on the assistant turn it follows (or a new one)
 //   function_call_output          -> a `tool` message
 //   reasoning                     -> checked, then left out: chat completions has no portable field to

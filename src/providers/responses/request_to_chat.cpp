@@ -75,6 +75,10 @@ std::variant<BridgedRequest, TranslationError> to_chat_request(const json::objec
   }
   json::array messages;
   if (auto e = translate_input(request, history, messages, out.input_items, out.blockers)) return *e;
+  // Every item was one a chat deployment cannot take: there is no chat request to route by.
+  if (messages.empty() && !out.blockers.empty()) {
+    return TranslationError{400, out.blockers.front().message, out.blockers.front().param};
+  }
 
   json::object chat;
   chat["model"] = request.at("model");
