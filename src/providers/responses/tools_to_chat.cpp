@@ -8,7 +8,6 @@
 namespace llmux::providers::responses {
 
 namespace json = boost::json;
-using anthropic::string_member;
 
 namespace {
 
