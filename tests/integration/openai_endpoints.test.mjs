@@ -8,7 +8,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 
-import { startLlmux, startMock, toYaml, waitFor, routeEntries } from '../lib/harness.mjs';
+import { startLlmux, startMock, toYaml, waitFor, routeEntries, readSse } from '../lib/harness.mjs';
+import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 
 const MASTER = 'sk-master-endpoints';
 let mock;
@@ -341,4 +342,56 @@ test('keys: model access and budgets hold for the media endpoints; the reservati
   const tooMany = await postJson('/v1/images/generations', { model: 'dall-e-3', prompt: 'x', n: 1000 }, budgeted.key);
   assert.equal(tooMany.status, 400);
   assert.match(JSON.parse(tooMany.text).error.message, /Invalid 'n'/);
+});
+
+test('legacy /v1/completions on an Anthropic deployment: the prompt as one user message, a text_completion back', async () => {
+  const answer = await postJson('/v1/completions', { model: 'claude', prompt: 'Say hi', max_tokens: 32, temperature: 0 });
+  assert.equal(answer.status, 200, answer.text);
+  const body = JSON.parse(answer.text);
+  assertOpenAiShape('CreateCompletionResponse', body);
+  assert.equal(body.object, 'text_completion');
+  assert.equal(body.choices[0].text, 'Mock reply to: Say hi');
+  assert.equal(body.choices[0].finish_reason, 'stop');
+  assert.equal(body.choices[0].logprobs, null);
+  assert.ok(body.usage.prompt_tokens > 0 && body.usage.completion_tokens > 0);
+  const upstream = JSON.parse((await lastUpstream('/messages')).body);
+  assert.equal(upstream.messages.length, 1);
+  assert.equal(upstream.messages[0].role, 'user');
+  assert.equal(upstream.prompt, undefined);
+  // Priced as chat: claude-3-5-haiku at 0.8 / 4.0 USD per million tokens.
+  const expected = body.usage.prompt_tokens * 0.8e-6 + body.usage.completion_tokens * 4e-6;
+  assert.ok(near(Number(answer.headers.get('x-litellm-response-cost')), expected));
+  const row = await spendRow(answer.headers.get('x-litellm-call-id'));
+  assert.ok(near(row.spend, expected));
+  assert.equal(row.prompt_tokens, body.usage.prompt_tokens);
+
+  const response = await fetch(`${llmux.url}/v1/completions`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...auth() },
+    body: JSON.stringify({ model: 'claude', prompt: ['Stream me'], max_tokens: 32, stream: true, stream_options: { include_usage: true } }),
+  });
+  assert.equal(response.status, 200);
+  const events = await readSse(response);
+  const data = events.map((e) => e.data ?? e);
+  assert.equal(data.at(-1), '[DONE]');
+  const chunks = data.slice(0, -1).map((d) => JSON.parse(d));
+  const text = chunks.flatMap((c) => c.choices.map((choice) => choice.text)).join('');
+  assert.equal(text, 'Mock reply to: Stream me');
+  for (const chunk of chunks) {
+    assert.equal(chunk.object, 'text_completion');
+    for (const choice of chunk.choices) {
+      assert.equal(typeof choice.text, 'string');
+      assert.equal(choice.logprobs, null);
+    }
+  }
+  const last = chunks.filter((c) => c.choices.length > 0).at(-1);
+  assertOpenAiShape('CreateCompletionResponse', last);
+  assert.equal(last.choices[0].finish_reason, 'stop');
+  assert.ok(chunks.at(-1).usage.completion_tokens > 0, 'the usage chunk the client asked for');
+
+  const several = await postJson('/v1/completions', { model: 'claude', prompt: ['a', 'b'], max_tokens: 8 });
+  assert.equal(several.status, 400);
+  assert.match(JSON.parse(several.text).error.message, /one text prompt/);
+  const echo = await postJson('/v1/completions', { model: 'claude', prompt: 'a', echo: true, max_tokens: 8 });
+  assert.equal(echo.status, 400);
+  assert.match(JSON.parse(echo.text).error.message, /UnsupportedParamsError.*'echo'/s);
 });
