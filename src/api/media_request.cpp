@@ -237,9 +237,10 @@ std::variant<RequestView, RequestError> read_multipart_request(Endpoint endpoint
         if (have_n) return twice("n");
         have_n = true;
         const std::string shown = "'" + std::string(value.substr(0, 32)) + "'";
-        if (value.empty() || value.size() > 20 || value.find_first_not_of("0123456789") != std::string_view::npos) {
+        if (value.empty() || value.find_first_not_of("0123456789") != std::string_view::npos) {
           return out_of_range("n", ">= 1", shown);
         }
+        if (value.size() > 18) return out_of_range("n", "<= " + std::to_string(kMaxImages), shown);
         if (auto error = read_image_count(value, shown, facts.images)) return std::move(*error);
       }
     }
