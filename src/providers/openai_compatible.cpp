@@ -45,6 +45,12 @@ bool relays_bytes(const AttemptContext& context) {
          (api::is_media_endpoint(context.endpoint) && context.request.stream);
 }
 
+// A 2xx HTML page is a proxy's error page, not audio or a transcript.
+bool is_html(const net::UpstreamResponseHead& head) {
+  const std::string_view type = head.header("content-type");
+  return type.size() >= 9 && (type.substr(0, 9) == "text/html" || type.substr(0, 9) == "TEXT/HTML");
+}
+
 // A transcript may be text, srt or vtt (response_format): only the other media answers are JSON.
 bool answers_json(api::Endpoint endpoint) {
   return endpoint != api::Endpoint::audio_transcriptions && endpoint != api::Endpoint::audio_translations;
@@ -116,7 +122,8 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
   net::HeaderList forwarded =
       forwarded_upstream_headers(head, config::confidence_header(context.config, deployment.model_name));
-  if (relays_bytes(context)) {
+  if (relays_bytes(context) || (api::is_media_endpoint(context.endpoint) && is_html(head))) {
+    if (is_html(head)) co_return unusable_answer_failure(head, "an HTML page", 0);
     std::string type(head.header("content-type"));
     co_return std::make_unique<ByteStream>(std::move(exchange), type.empty() ? "application/octet-stream" : type,
                                            context.stream_idle_limit, std::move(forwarded),

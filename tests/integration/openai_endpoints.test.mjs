@@ -7,6 +7,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
 
 import { startLlmux, startMock, toYaml, waitFor, routeEntries, readSse } from '../lib/harness.mjs';
 import { assertOpenAiShape } from '../lib/openai_schema.mjs';
@@ -14,11 +15,21 @@ import { assertOpenAiShape } from '../lib/openai_schema.mjs';
 const MASTER = 'sk-master-endpoints';
 let mock;
 let llmux;
+let htmlProxy;  // answers every request 200 with an HTML page, as a misconfigured proxy does
 
 const openai = (model, base = mock.base()) => ({ model: `openai/${model}`, api_base: base, api_key: 'sk-upstream' });
 
 before(async () => {
   mock = await startMock();
+  htmlProxy = createServer((request, response) => {
+    request.resume();
+    request.on('end', () => {
+      response.writeHead(200, { 'content-type': 'text/html' });
+      response.end('<html><body>Bad gateway</body></html>');
+    });
+  });
+  await new Promise((resolve) => htmlProxy.listen(0, '127.0.0.1', resolve));
+  const htmlBase = `http://127.0.0.1:${htmlProxy.address().port}/v1`;
   llmux = await startLlmux(toYaml({
     model_list: [
       { model_name: 'dall-e-3', litellm_params: openai('dall-e-3') },
@@ -29,6 +40,8 @@ before(async () => {
       { model_name: 'vllm-rerank', litellm_params: { model: 'hosted_vllm/BAAI/bge-reranker-v2-m3', api_base: mock.base() } },
       { model_name: 'cohere-rerank', litellm_params: { model: 'cohere/rerank-v3.5', api_base: mock.url, api_key: 'co-key' } },
       { model_name: 'tts-broken', litellm_params: openai('tts-1', mock.base('chunks=4,break_after=2,chunk_delay_ms=30')) },
+      { model_name: 'whisper-behind-html', litellm_params: openai('whisper-1', htmlBase) },
+      { model_name: 'tts-behind-html', litellm_params: openai('tts-1', htmlBase) },
       { model_name: 'images-broken', litellm_params: openai('dall-e-3', mock.base('status=503')) },
       { model_name: 'images-limited', litellm_params: openai('dall-e-3', mock.base('status=429')) },
       { model_name: 'claude', litellm_params: { model: 'anthropic/claude-3-5-haiku-20241022', api_base: mock.url, api_key: 'sk-ant' } },
@@ -36,7 +49,10 @@ before(async () => {
       { model_name: 'mixed-speech', litellm_params: { model: 'anthropic/claude-3-5-haiku-20241022', api_base: mock.url, api_key: 'sk-ant' } },
       { model_name: 'mixed-speech', litellm_params: openai('tts-1') },
     ],
-    router_settings: { num_retries: 0, fallbacks: [{ 'images-broken': ['dall-e-3'] }] },
+    router_settings: {
+      num_retries: 0,
+      fallbacks: [{ 'images-broken': ['dall-e-3'] }, { 'whisper-behind-html': ['whisper-1'] }, { 'tts-behind-html': ['tts-1'] }],
+    },
     general_settings: { master_key: MASTER, max_request_size_mb: 1 },
   }));
 });
@@ -44,6 +60,7 @@ before(async () => {
 after(async () => {
   await llmux?.stop();
   await mock?.stop();
+  await new Promise((resolve) => (htmlProxy ? htmlProxy.close(resolve) : resolve()));
 });
 
 const auth = (key = MASTER) => ({ authorization: `Bearer ${key}` });
@@ -394,4 +411,14 @@ test('legacy /v1/completions on an Anthropic deployment: the prompt as one user 
   const echo = await postJson('/v1/completions', { model: 'claude', prompt: 'a', echo: true, max_tokens: 8 });
   assert.equal(echo.status, 400);
   assert.match(JSON.parse(echo.text).error.message, /UnsupportedParamsError.*'echo'/s);
+});
+
+test('a 200 HTML page is a failed attempt for the text and binary answers too, and is failed over', async () => {
+  const transcript = await postForm('/v1/audio/transcriptions', audioForm('whisper-behind-html', wav(1), { response_format: 'text' }));
+  assert.equal(transcript.status, 200, transcript.text);
+  assert.match(transcript.text, /Mock transcript/);
+  assert.deepEqual(routeEntries(transcript.headers).map((entry) => entry.group), ['whisper-behind-html', 'whisper-1']);
+  const speech = await postJson('/v1/audio/speech', { model: 'tts-behind-html', input: 'hi', voice: 'alloy' });
+  assert.equal(speech.status, 200);
+  assert.equal(speech.bytes.subarray(0, 3).toString(), 'ID3');
 });
