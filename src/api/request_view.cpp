@@ -9,6 +9,8 @@
 #include <cstdlib>
 
 #include "api/first_occurrences.hpp"
+#include "api/media_request.hpp"
+#include "api/request_errors.hpp"
 
 namespace llmux::api {
 namespace {
@@ -21,37 +23,9 @@ std::string_view required_param(Endpoint endpoint) {
       return "prompt";
     case Endpoint::embeddings:
       return "input";
+    default:
+      return "";  // the media endpoints: api/media_request.cpp checks theirs
   }
-  return "messages";
-}
-
-// How OpenAI names a value's type in its "Invalid type for 'x'" messages.
-std::string_view json_kind(std::string_view value) {
-  if (is_string(value)) return "a string";
-  if (is_bool(value)) return "a boolean";
-  if (is_null(value)) return "null";
-  if (is_array(value)) return "an array";
-  if (is_object(value)) return "an object";
-  if (is_integer(value)) return "an integer";
-  return "a decimal number";
-}
-
-RequestError bad_param(std::string_view param, std::string message) {
-  return RequestError{400, std::move(message), std::string(param), "invalid_request_error"};
-}
-
-// OpenAI's wording for a wrongly typed parameter.
-RequestError type_error(std::string_view param, std::string_view expected, std::string_view value) {
-  std::string message = "Invalid type for '";
-  message.append(param).append("': expected ").append(expected).append(", but got ");
-  message.append(json_kind(value)).append(" instead.");
-  return bad_param(param, std::move(message));
-}
-
-RequestError missing(std::string_view param) {
-  std::string message = "Missing required parameter: '";
-  message.append(param).append("'.");
-  return bad_param(param, std::move(message));
 }
 
 using MaybeError = std::optional<RequestError>;
@@ -86,13 +60,6 @@ MaybeError read_flag(std::string_view param, std::string_view value, bool& out) 
     return type_error(param, "a boolean", value);
   }
   return read_bool(param, value, out);
-}
-
-RequestError out_of_range(std::string_view param, std::string_view expected, std::string_view value) {
-  std::string message = "Invalid '";
-  message.append(param).append("': expected a value ").append(expected).append(", but got ");
-  message.append(value).append(" instead.");
-  return bad_param(param, std::move(message));
 }
 
 // A count the gateway acts on (retries, fallback hops). Past INT_MAX (even past int64) it is
@@ -255,6 +222,7 @@ MaybeError check_embedding_input(std::string_view value, bool& present) {
 
 struct ReadState {
   ReadLimits limits;
+  MediaReadState media;
   bool have_model = false;
   bool have_required = false;
   std::optional<int> max_retries;
@@ -275,7 +243,9 @@ MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view
     state.have_model = !view.model.empty();
     return std::nullopt;
   }
-  if (key == required_param(endpoint)) {
+  if (is_media_endpoint(endpoint)) {
+    if (auto error = read_media_member(endpoint, key, value, view.media, state.media)) return error;
+  } else if (key == required_param(endpoint)) {
     state.have_required = false;
     switch (endpoint) {
       case Endpoint::chat_completions:
@@ -284,6 +254,8 @@ MaybeError read_member(Endpoint endpoint, std::string_view key, std::string_view
         return check_prompt(value, state.have_required);
       case Endpoint::embeddings:
         return check_embedding_input(value, state.have_required);
+      default:
+        break;
     }
     return std::nullopt;
   }
@@ -373,10 +345,14 @@ std::variant<RequestView, RequestError> read_request(Endpoint endpoint, std::str
   keep_first_occurrences(view.present_params);
   if (!model_from_path.empty()) {
     view.model = std::string(model_from_path);
-  } else if (!state.have_model) {
-    return missing("model");
+  } else if (!state.have_model && !model_is_optional(endpoint)) {
+    return missing_param("model");
   }
-  if (!state.have_required) return missing(required_param(endpoint));
+  if (is_media_endpoint(endpoint)) {
+    if (auto error = check_media_required(endpoint, state.media, view.media)) return std::move(*error);
+  } else if (!state.have_required) {
+    return missing_param(required_param(endpoint));
+  }
 
   if (!view.num_retries) view.num_retries = state.max_retries;
   view.tags = std::move(state.top_level_tags);

@@ -12,10 +12,24 @@
 #include <vector>
 
 #include "api/json_scan.hpp"
+#include "api/media_facts.hpp"
 
 namespace llmux::api {
 
-enum class Endpoint { chat_completions, completions, embeddings };
+enum class Endpoint {
+  chat_completions,
+  completions,
+  embeddings,
+  // The other OpenAI endpoints, passed through to OpenAI-compatible deployments
+  // (api/media_request.hpp): JSON bodies, except the three multipart ones.
+  image_generations,
+  image_edits,           // multipart/form-data
+  audio_transcriptions,  // multipart/form-data
+  audio_translations,    // multipart/form-data
+  audio_speech,
+  moderations,
+  rerank,
+};
 
 struct RequestView {
   std::string model;  // decoded
@@ -44,7 +58,8 @@ struct RequestView {
   std::vector<std::string> present_params;
 
   std::string_view body;        // the original bytes; must outlive the view
-  std::vector<Member> members;  // spans into body, for splicing later
+  std::vector<Member> members;  // spans into body, for splicing later (empty for multipart)
+  MediaFacts media;             // the media endpoints' facts: pricing, multipart framing
 };
 
 // What one body may make the reader (and everything after it that walks the body) do. The

@@ -12,6 +12,13 @@ bool is_post_route(Route route) {
     case Route::anthropic_count_tokens:
     case Route::utils_token_counter:
     case Route::responses_create:
+    case Route::image_generations:
+    case Route::image_edits:
+    case Route::audio_transcriptions:
+    case Route::audio_translations:
+    case Route::audio_speech:
+    case Route::moderations:
+    case Route::rerank:
     case Route::key_generate:
     case Route::key_update:
     case Route::key_delete:
@@ -61,6 +68,13 @@ Route llm_route_for_suffix(std::string_view suffix) {
   if (suffix == "/chat/completions") return Route::chat_completions;
   if (suffix == "/completions") return Route::completions;
   if (suffix == "/embeddings") return Route::embeddings;
+  if (suffix == "/images/generations") return Route::image_generations;
+  if (suffix == "/images/edits") return Route::image_edits;
+  if (suffix == "/audio/transcriptions") return Route::audio_transcriptions;
+  if (suffix == "/audio/translations") return Route::audio_translations;
+  if (suffix == "/audio/speech") return Route::audio_speech;
+  if (suffix == "/moderations") return Route::moderations;
+  if (suffix == "/rerank") return Route::rerank;
   return Route::not_found;
 }
 
@@ -74,6 +88,7 @@ RouteMatch match_path(std::string_view path) {
   if (path == "/v1/messages") return {Route::anthropic_messages};
   if (path == "/v1/messages/count_tokens") return {Route::anthropic_count_tokens};
   if (path == "/utils/token_counter") return {Route::utils_token_counter};
+  if (path == "/v2/rerank") return {Route::rerank};  // Cohere's v2 path, which LiteLLM also serves
 
   std::string_view rest = path;
   if (rest.starts_with("/v1/")) rest.remove_prefix(3);
@@ -120,6 +135,13 @@ std::string_view canonical_route_name(Route route) {
     case Route::anthropic_count_tokens: return "/v1/messages/count_tokens";
     case Route::utils_token_counter: return "/utils/token_counter";
     case Route::responses_create: return "/v1/responses";
+    case Route::image_generations: return "/images/generations";
+    case Route::image_edits: return "/images/edits";
+    case Route::audio_transcriptions: return "/audio/transcriptions";
+    case Route::audio_translations: return "/audio/translations";
+    case Route::audio_speech: return "/audio/speech";
+    case Route::moderations: return "/moderations";
+    case Route::rerank: return "/rerank";
     default: return "";
   }
 }

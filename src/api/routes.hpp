@@ -20,6 +20,14 @@ enum class Route {
   anthropic_count_tokens,  // POST /v1/messages/count_tokens
   utils_token_counter,     // POST /utils/token_counter (LiteLLM's: the count the pre-call check uses)
   responses_create,        // POST /v1/responses (OpenAI's Responses API, bridged or passed through)
+  // The other OpenAI endpoints, passed through (api/media_request.hpp).
+  image_generations,     // POST /v1/images/generations
+  image_edits,           // POST /v1/images/edits (multipart)
+  audio_transcriptions,  // POST /v1/audio/transcriptions (multipart)
+  audio_translations,    // POST /v1/audio/translations (multipart)
+  audio_speech,          // POST /v1/audio/speech (binary answer)
+  moderations,           // POST /v1/moderations
+  rerank,                // POST /v1/rerank, /rerank, /v2/rerank (Cohere/Jina shape)
   // Admin API (master key only), LiteLLM's paths.
   key_generate,
   key_info,

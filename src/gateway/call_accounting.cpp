@@ -3,6 +3,10 @@
 #include <algorithm>
 
 #include "api/json_scan.hpp"
+#include "api/media_request.hpp"
+#include "pricing/image_prices.hpp"
+#include "providers/endpoint_support.hpp"
+#include "providers/media_answers.hpp"
 #include "router/fallbacks.hpp"
 #include "tenancy/litellm_wording.hpp"
 #include "tenancy/store_mapping.hpp"
@@ -27,6 +31,47 @@ net::HeaderList CallAccounting::limit_headers() const {
   return admission_ ? admission_->headers : net::HeaderList{};
 }
 
+void CallAccounting::price_images_as(std::string size, std::string quality) {
+  image_call_ = true;
+  image_size_ = std::move(size);
+  image_quality_ = std::move(quality);
+}
+
+namespace {
+
+pricing::Usage pricing_usage(const providers::Usage& usage) {
+  pricing::Usage out{usage.prompt_tokens, usage.completion_tokens, usage.cached_tokens, usage.cache_write_tokens};
+  out.images = usage.images;
+  out.audio_seconds = usage.audio_seconds;
+  out.speech_seconds = usage.speech_seconds;
+  out.characters = usage.characters;
+  out.queries = usage.queries;
+  out.image_input_tokens = usage.image_input_tokens;
+  return out;
+}
+
+pricing::Cost image_cost(const pricing::PriceBook& prices, const config::Deployment& deployment,
+                         const providers::Usage& usage, std::string_view upstream_model, std::string_view size,
+                         std::string_view quality) {
+  const pricing::Usage billed = pricing_usage(usage);
+  // An answer that reports image tokens (gpt-image-1) is billed by them, at the model's token
+  // prices, as LiteLLM does; otherwise per image at the size/quality entry's price.
+  const auto base = prices.for_deployment(deployment, upstream_model);
+  if (base.known && base.price.output_per_image_token && (usage.completion_tokens > 0 || usage.image_input_tokens > 0)) {
+    return {pricing::cost(base.price, billed), true};
+  }
+  const auto variant = pricing::image_price(prices, deployment, upstream_model, {size, quality});
+  return variant.known ? pricing::Cost{pricing::cost(variant.price, billed), true} : pricing::Cost{};
+}
+
+}  // namespace
+
+pricing::Cost call_cost(const pricing::PriceBook& prices, const config::Deployment& deployment,
+                        const providers::Usage& usage, std::string_view upstream_model, const api::MediaFacts* images) {
+  if (images) return image_cost(prices, deployment, usage, upstream_model, images->image_size, images->image_quality);
+  return prices.cost(deployment, pricing_usage(usage), upstream_model);
+}
+
 net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   net::HeaderList headers;
   if (finished_) return headers;
@@ -37,9 +82,10 @@ net::HeaderList CallAccounting::finish(const CallOutcome& outcome) {
   // A stream that broke after it started is a failure, yet the tokens it reported were used:
   // they are priced and charged like a success's.
   if (outcome.deployment && outcome.usage.known) {
-    pricing::Usage usage{outcome.usage.prompt_tokens, outcome.usage.completion_tokens,
-                         outcome.usage.cached_tokens, outcome.usage.cache_write_tokens};
-    const auto priced = tenants_.prices.cost(*outcome.deployment, usage, outcome.upstream_model);
+    const auto priced = image_call_ ? image_cost(tenants_.prices, *outcome.deployment, outcome.usage,
+                                                 outcome.upstream_model, image_size_, image_quality_)
+                                    : call_cost(tenants_.prices, *outcome.deployment, outcome.usage,
+                                                outcome.upstream_model, nullptr);
     cost = priced.usd;
     // LiteLLM omits the header when it cannot price the model (reference §7).
     if (priced.known && outcome.success)
@@ -88,9 +134,31 @@ std::int64_t estimated_prompt_tokens(const api::RequestView& view) {
   return static_cast<std::int64_t>((bytes + 3) / 4);
 }
 
+namespace {
+
+// A media call's reservation: the units its request implies (n images, the upload's seconds at a
+// low bitrate, the speech input, one rerank query) at the dearest capable deployment it can reach.
+double estimated_media_cost(const SharedState& shared, const api::RequestView& view, api::Endpoint endpoint,
+                            std::string_view routed_model) {
+  const providers::Usage likely = providers::media_request_usage(endpoint, view);
+  const bool images = endpoint == api::Endpoint::image_generations || endpoint == api::Endpoint::image_edits;
+  double dearest = 0;
+  for (const auto& group : router::reachable_groups(*shared.router, overrides_from(view), routed_model)) {
+    for (const config::Deployment* deployment : shared.router->group(group)) {
+      if (!providers::serves_endpoint(*deployment, endpoint)) continue;
+      const auto cost = call_cost(shared.tenants->prices, *deployment, likely, {}, images ? &view.media : nullptr);
+      dearest = std::max(dearest, cost.usd);
+    }
+  }
+  return dearest;
+}
+
+}  // namespace
+
 double estimated_call_cost(const SharedState& shared, const api::RequestView& view, api::Endpoint endpoint,
                            std::string_view routed_model) {
   if (!shared.tenants) return 0;
+  if (api::is_media_endpoint(endpoint)) return estimated_media_cost(shared, view, endpoint, routed_model);
   const std::int64_t prompt_tokens = estimated_prompt_tokens(view);
   std::optional<std::int64_t> completion_tokens;
   if (endpoint == api::Endpoint::embeddings) {
@@ -146,6 +214,9 @@ void attach_accounting(const SharedState& shared, const TenantCaller* caller, Te
                        CallRequest& call, std::optional<CallAccounting>& holder) {
   if (!shared.tenants) return;
   holder.emplace(*shared.tenants, caller, std::move(gate.admission), call.ids, call.group);
+  if (call.endpoint == api::Endpoint::image_generations || call.endpoint == api::Endpoint::image_edits) {
+    holder->price_images_as(call.view->media.image_size, call.view->media.image_quality);
+  }
   call.extra_headers = holder->limit_headers();
   call.on_finished = [&holder](const CallOutcome& outcome) { return holder->finish(outcome); };
 }

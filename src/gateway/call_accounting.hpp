@@ -12,6 +12,7 @@
 
 #include "gateway/call_engine.hpp"
 #include "gateway/tenant_admission.hpp"
+#include "pricing/price_book.hpp"
 
 namespace llmux::gateway {
 
@@ -28,6 +29,9 @@ class CallAccounting {
   net::HeaderList finish(const CallOutcome& outcome);
   // CallRequest::extra_headers: the key's x-ratelimit-* headers.
   net::HeaderList limit_headers() const;
+  // The call is an image call of this size and quality: priced per image by LiteLLM's
+  // size/quality entries unless its answer reports image tokens (pricing/image_prices.hpp).
+  void price_images_as(std::string size, std::string quality);
 
  private:
   TenantServices& tenants_;
@@ -37,7 +41,14 @@ class CallAccounting {
   std::string model_group_;
   tenancy::Timestamp started_;
   bool finished_ = false;
+  bool image_call_ = false;
+  std::string image_size_, image_quality_;
 };
+
+// What a call costs for its usage at a deployment (an image call by its variant when it has no
+// image tokens to bill).
+pricing::Cost call_cost(const pricing::PriceBook& prices, const config::Deployment& deployment,
+                        const providers::Usage& usage, std::string_view upstream_model, const api::MediaFacts* images);
 
 // Tenancy for one call at its entry point: admission for a virtual key (model after aliases, or a
 // denial with its headers), then accounting wired into the CallRequest.

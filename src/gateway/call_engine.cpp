@@ -86,11 +86,13 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
   headers.append(stream.upstream_headers());
   // The head travels with the first piece; the last piece travels with the end of the body; a
   // stream whose every event came in the first read goes out whole, in one write.
+  const std::string_view content_type = stream.content_type();
+  const bool events = content_type == "text/event-stream";
   if (piece.finished && !piece.failure) {
-    const bool sent = co_await writer.send_stream(200, headers, "text/event-stream", piece.bytes);
+    const bool sent = co_await writer.send_stream(200, headers, content_type, piece.bytes);
     co_return sent ? StreamEnd::completed : StreamEnd::client_gone;
   }
-  const bool started = co_await writer.begin_stream(200, headers, "text/event-stream", piece.bytes);
+  const bool started = co_await writer.begin_stream(200, headers, content_type, piece.bytes);
   // The head is out: its headers need not live as long as the stream does.
   net::HeaderList().swap(headers);
   if (!started) {
@@ -105,6 +107,12 @@ asio::awaitable<StreamEnd> relay_stream(providers::StreamSource& stream, provide
       shared.router->record_failure(deployment, to_router_failure(*piece.failure), Clock::now());
       LLMUX_WARN("stream from " + deployment.model_name + " [" + deployment.litellm_model +
                  "] broke after it started: " + piece.failure->message);
+      if (!events) {
+        // Raw bytes (audio) have no error frame: ending the body would pass a truncated file off
+        // as whole, so the response is left unfinished and the connection closes.
+        if (!piece.bytes.empty()) co_await writer.write_chunk(piece.bytes);
+        co_return StreamEnd::upstream_broke;
+      }
       if (!piece.failure_framed) {
         wire.append_stream_error(piece.bytes, "The upstream stream failed after it started: " + piece.failure->message);
       }

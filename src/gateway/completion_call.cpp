@@ -1,9 +1,11 @@
 #include "gateway/completion_call.hpp"
 
 #include "api/error_body.hpp"
+#include "api/media_request.hpp"
 #include "gateway/affinity_keys.hpp"
 #include "gateway/call_accounting.hpp"
 #include "gateway/confidence_call.hpp"
+#include "gateway/endpoint_routing.hpp"
 #include "gateway/read_limits.hpp"
 #include "gateway/request_tags.hpp"
 #include "gateway/route_report.hpp"
@@ -18,6 +20,13 @@ api::Endpoint endpoint_for(api::Route route) {
   switch (route) {
     case api::Route::completions: return api::Endpoint::completions;
     case api::Route::embeddings: return api::Endpoint::embeddings;
+    case api::Route::image_generations: return api::Endpoint::image_generations;
+    case api::Route::image_edits: return api::Endpoint::image_edits;
+    case api::Route::audio_transcriptions: return api::Endpoint::audio_transcriptions;
+    case api::Route::audio_translations: return api::Endpoint::audio_translations;
+    case api::Route::audio_speech: return api::Endpoint::audio_speech;
+    case api::Route::moderations: return api::Endpoint::moderations;
+    case api::Route::rerank: return api::Endpoint::rerank;
     default: return api::Endpoint::chat_completions;
   }
 }
@@ -49,8 +58,19 @@ std::optional<Refusal> prepare_call(const SharedState& shared, const api::RouteM
                                   const net::InboundRequest& request, const TenantCaller* caller,
                                   const api::RequestView& view, CallRequest& call,
                                   std::optional<CallAccounting>& accounting) {
+  std::string requested = view.model;
+  if (requested.empty() && call.endpoint == api::Endpoint::moderations) {
+    auto chosen = default_moderation_model(shared);
+    if (!chosen) {
+      return Refusal{400,
+                     "/moderations: no `model` given, and no moderation model (a deployment whose model names "
+                     "\"moderation\", such as omni-moderation-latest) is configured to default to.",
+                     "invalid_request_error", "model", {}};
+    }
+    requested = std::move(*chosen);
+  }
   // A virtual key's aliases, model access, limits and budget come before routing.
-  TenantGate gate = gate_call(shared, caller, view, call.endpoint, view.model);
+  TenantGate gate = gate_call(shared, caller, view, call.endpoint, requested);
   if (gate.denial) {
     tenancy::Denial& denial = *gate.denial;
     return Refusal{denial.status, std::move(denial.message), std::move(denial.type), std::move(denial.param),
@@ -64,12 +84,16 @@ std::optional<Refusal> prepare_call(const SharedState& shared, const api::RouteM
                        view.model + ". Call `/v1/models` to view available models for your key.",
                    "invalid_request_error", "model", {}};
   }
+  if (auto unservable = unservable_group(shared, *group, call.endpoint)) {
+    return Refusal{400, std::move(*unservable), "invalid_request_error", "model", {}};
+  }
   call.view = &view;
   call.group = std::move(*group);
   call.anthropic_beta = request.header("anthropic-beta");  // for Anthropic deployments
   if (auto denial = restrict_by_tags(shared, caller, call, gate.model, request.header("x-litellm-tags"))) {
     return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::move(denial->param), {}};
   }
+  restrict_to_capable(call);
   call.affinity = affinity_keys(*shared.config, request, view, caller);
   attach_accounting(shared, caller, gate, call, accounting);
   return std::nullopt;
@@ -102,7 +126,10 @@ asio::awaitable<void> run_completion(const SharedState& shared, WorkerResources&
   call.endpoint = endpoint_for(route.route);
   call.wire = &openai_wire();
 
-  auto parsed = api::read_request(call.endpoint, request.body, route.model_in_path, read_limits(*shared.config));
+  auto parsed = api::is_multipart_endpoint(call.endpoint)
+                    ? api::read_multipart_request(call.endpoint, request.body, request.header("content-type"),
+                                                  route.model_in_path)
+                    : api::read_request(call.endpoint, request.body, route.model_in_path, read_limits(*shared.config));
   std::optional<CallAccounting> accounting;
   std::optional<Refusal> refusal;
   if (auto* error = std::get_if<api::RequestError>(&parsed)) {

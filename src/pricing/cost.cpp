@@ -42,9 +42,18 @@ double cost(const Price& price, const Usage& usage) {
   const std::int64_t written = std::min(non_negative(usage.cache_write_tokens), prompt - cached);
   const std::int64_t text = prompt - cached - written;
   const Rates r = rates_for(price, prompt);
+  const bool image_call = usage.images > 0 || usage.image_input_tokens > 0;
+  const double output = image_call ? price.output_per_image_token.value_or(r.output) : r.output;
+  const auto positive = [](double v) { return v > 0 && v < 1e12 ? v : 0.0; };  // NaN and junk bill nothing
   return static_cast<double>(text) * r.input + static_cast<double>(cached) * r.cache_read +
          static_cast<double>(written) * r.cache_write +
-         static_cast<double>(non_negative(usage.completion_tokens)) * r.output;
+         static_cast<double>(non_negative(usage.completion_tokens)) * output +
+         static_cast<double>(non_negative(usage.image_input_tokens)) * price.input_per_image_token.value_or(r.input) +
+         static_cast<double>(non_negative(usage.images)) * price.per_image.value_or(0) +
+         positive(usage.audio_seconds) * price.per_second.value_or(0) +
+         positive(usage.speech_seconds) * price.output_per_second.value_or(0) +
+         static_cast<double>(non_negative(usage.characters)) * price.per_character.value_or(0) +
+         static_cast<double>(non_negative(usage.queries)) * price.per_query.value_or(0);
 }
 
 double estimate_cost(const Price& price, std::int64_t prompt_tokens_estimate,

@@ -156,7 +156,27 @@ std::optional<FieldError> read_tiers(std::string_view model, const json::object&
   return reader.error();
 }
 
-// nullopt price: the entry is not priced per token (skipped, not an error).
+std::optional<double> either(std::optional<double> first, std::optional<double> second) { return first ? first : second; }
+
+std::optional<double> sum(std::optional<double> a, std::optional<double> b) {
+  if (!a) return b;
+  if (!b) return a;
+  return *a + *b;
+}
+
+// The per-image, per-second, per-character and per-query fields of the media models.
+void read_media_prices(EntryReader& reader, Price& price) {
+  price.per_image = either(reader.price("output_cost_per_image"), reader.price("input_cost_per_image"));
+  price.per_pixel = sum(reader.price("input_cost_per_pixel"), reader.price("output_cost_per_pixel"));
+  price.output_per_second = reader.price("output_cost_per_second");
+  price.per_second = either(reader.price("input_cost_per_second"), price.output_per_second);
+  price.per_character = reader.price("input_cost_per_character");
+  price.per_query = reader.price("input_cost_per_query");
+  price.input_per_image_token = reader.price("input_cost_per_image_token");
+  price.output_per_image_token = reader.price("output_cost_per_image_token");
+}
+
+// nullopt price: the entry is priced by nothing llmux charges (skipped, not an error).
 std::variant<std::optional<Price>, FieldError> read_entry(std::string_view model, const json::object& entry) {
   EntryReader reader(model, entry);
   const auto input = reader.price("input_cost_per_token");
@@ -169,9 +189,10 @@ std::variant<std::optional<Price>, FieldError> read_entry(std::string_view model
   const auto legacy_max = reader.count("max_tokens");
   price.provider = reader.text("litellm_provider");
   price.mode = reader.text("mode");
+  read_media_prices(reader, price);
   if (reader.error()) return *reader.error();
   if (auto tier_error = read_tiers(model, entry, price)) return *tier_error;
-  if (!input && !output) return std::optional<Price>{};
+  if (!input && !output && !price.prices_media()) return std::optional<Price>{};
   price.input_per_token = input.value_or(0);
   price.output_per_token = output.value_or(0);
   // LiteLLM's legacy `max_tokens` means max output tokens where the provider publishes one.
@@ -220,7 +241,7 @@ std::variant<PriceTable, PriceLoadError> load_litellm_prices(std::string_view js
     if (auto& price = std::get<std::optional<Price>>(entry))
       table.insert_or_assign(std::string(model), std::move(*price));
   }
-  if (table.empty()) return error("no model priced per token (input_cost_per_token / output_cost_per_token)");
+  if (table.empty()) return error("no model priced (per token, image, second, character or query)");
   return table;
 }
 

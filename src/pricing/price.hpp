@@ -30,6 +30,22 @@ struct Price {
   std::optional<std::int64_t> max_output_tokens;
   std::string provider;  // LiteLLM `litellm_provider`: "openai", "anthropic", "gemini", …
   std::string mode;      // LiteLLM `mode`: "chat", "embedding", "completion", …
+
+  // The media endpoints' prices, in LiteLLM's fields (pricing/media_prices.hpp reads the
+  // size/quality-keyed image entries). Absent: that unit is not priced by this entry.
+  std::optional<double> per_image;               // `output_cost_per_image`, else `input_cost_per_image`
+  std::optional<double> per_pixel;               // `input_cost_per_pixel` + `output_cost_per_pixel`
+  std::optional<double> per_second;              // `input_cost_per_second`, else `output_cost_per_second`
+  std::optional<double> per_character;           // `input_cost_per_character`
+  std::optional<double> per_query;               // `input_cost_per_query` (rerank search units)
+  std::optional<double> input_per_image_token;   // `input_cost_per_image_token` (gpt-image-1)
+  std::optional<double> output_per_image_token;  // `output_cost_per_image_token`
+  std::optional<double> output_per_second;       // `output_cost_per_second` (generated speech)
+
+  bool prices_media() const {
+    return per_image || per_pixel || per_second || per_character || per_query || input_per_image_token ||
+           output_per_image_token || output_per_second;
+  }
 };
 
 // One call's token counts, in the gateway's (OpenAI's) convention: `prompt_tokens` INCLUDES the
@@ -41,6 +57,15 @@ struct Usage {
   std::int64_t completion_tokens = 0;
   std::int64_t cached_read_tokens = 0;  // billed at the cache-read price
   std::int64_t cache_write_tokens = 0;  // billed at the cache-write price
+  // The media endpoints' units. An image call reporting tokens (gpt-image-1) bills its output
+  // tokens at the image-token price; `image_input_tokens` are the input's image tokens, NOT part
+  // of prompt_tokens (which are then its text tokens).
+  std::int64_t images = 0;
+  double audio_seconds = 0;            // audio in (transcription) at per_second
+  double speech_seconds = 0;           // audio out (speech) at output_per_second
+  std::int64_t characters = 0;         // speech input at per_character
+  std::int64_t queries = 0;            // rerank search units at per_query
+  std::int64_t image_input_tokens = 0;  // at input_per_image_token
 };
 
 // USD for one call (LiteLLM `generic_cost_per_token`, not rounded):

@@ -31,11 +31,13 @@ struct PriceLoadError {
 // Reads LiteLLM's model_prices_and_context_window.json. Per entry: input_cost_per_token,
 // output_cost_per_token, cache_read_input_token_cost, cache_creation_input_token_cost, the
 // `*_above_<N>k_tokens` variants of those four, max_input_tokens, max_output_tokens (else the
-// legacy max_tokens), litellm_provider, mode; other fields are ignored. `sample_spec` is skipped,
-// and so are entries priced by neither input nor output token (images, per-second audio): they
-// stay unknown rather than cost 0. Numbers may be written as numeric strings; null means absent.
+// legacy max_tokens), litellm_provider, mode, and the media prices (input_/output_cost_per_image,
+// input_/output_cost_per_pixel, input_/output_cost_per_second, input_cost_per_character,
+// input_cost_per_query, input_/output_cost_per_image_token); other fields are ignored.
+// `sample_spec` is skipped, and so are entries priced by none of these: they stay unknown rather
+// than cost 0. Numbers may be written as numeric strings; null means absent.
 // Refused, with the model and field named: invalid JSON (with line:column), a non-object
-// top level or entry, a non-numeric or negative price, and a map with no token-priced model.
+// top level or entry, a non-numeric or negative price, and a map with no priced model.
 // Never throws.
 std::variant<PriceTable, PriceLoadError> load_litellm_prices(std::string_view json_text);
 

@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "pricing/price_table.hpp"
+#include "pricing/price_table_media.hpp"
 
 namespace llmux::pricing {
 namespace {
@@ -189,6 +190,7 @@ PriceTable build() {
         PriceTier{tier.above_prompt_tokens, per_token(tier.input_per_m), per_token(tier.output_per_m),
                   per_token(tier.cache_read_per_m), per_token(tier.cache_write_per_m)});
   }
+  add_media_prices(table);
   return table;
 }
 

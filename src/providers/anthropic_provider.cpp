@@ -14,6 +14,9 @@
 #include "providers/anthropic/request_to_anthropic.hpp"
 #include "providers/anthropic/response_from_anthropic.hpp"
 #include "providers/anthropic_stream.hpp"
+#include "providers/completion_stream.hpp"
+#include "providers/endpoint_support.hpp"
+#include "providers/text_completion_bridge.hpp"
 #include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
@@ -123,6 +126,15 @@ std::variant<PreparedBody, AttemptFailure> prepare_body(const AttemptContext& co
   boost::system::error_code ec;
   auto parsed = boost::json::parse(context.request.body, ec);
   if (ec || !parsed.is_object()) return bad_request("request body is not a JSON object");
+  if (context.endpoint == api::Endpoint::completions) {
+    // Legacy completions: the prompt is sent as one user message (LiteLLM's text_completion).
+    const auto* asked = parsed.as_object().if_contains("drop_params");
+    const bool drop = (asked && asked->is_bool() && asked->get_bool()) ||
+                      deployment.drop_params.value_or(context.config.litellm.drop_params);
+    auto chat = chat_request_from_completion(parsed.as_object(), drop);
+    if (auto* error = std::get_if<BridgeError>(&chat)) return bad_request(std::move(error->message));
+    parsed = std::move(std::get<boost::json::object>(chat));
+  }
   // The translation would write it back as Infinity or NaN (anthropic/json_helpers.hpp).
   if (anthropic::has_non_finite_number(parsed)) return bad_request("request body has a number out of range");
   anthropic::fill_presets(parsed.as_object(), deployment.presets);
@@ -168,10 +180,10 @@ namespace {
 boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context) {
   const config::Deployment& deployment = context.deployment;
   if (!deployment.missing_api_key_env.empty()) co_return missing_key_failure(deployment);
-  if (context.endpoint != api::Endpoint::chat_completions) {
-    co_return bad_request("anthropic deployments serve chat completions only, not " +
-                          std::string(context.endpoint == api::Endpoint::embeddings ? "/embeddings" : "/completions"));
+  if (!serves_endpoint(deployment, context.endpoint)) {
+    co_return bad_request(unsupported_endpoint_message(context.endpoint, deployment));
   }
+  const bool legacy_completion = context.endpoint == api::Endpoint::completions;
   const std::optional<net::UpstreamTarget>& target = deployment.upstream_target;  // parsed at load
   if (!target) co_return AttemptFailure{router::ErrorKind::connection_failed, 0, "invalid api_base", std::nullopt};
 
@@ -197,8 +209,11 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
       to_openai = anthropic::StreamOptions{std::string(upstream_model_of(context)), prepared.include_usage,
                                            prepared.json_mode_tool, 0};
     }
-    co_return std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai), context.stream_idle_limit,
-                                                std::move(forwarded), deployment_secrets(deployment));
+    auto stream = std::make_unique<AnthropicStream>(std::move(exchange), std::move(to_openai),
+                                                    context.stream_idle_limit, std::move(forwarded),
+                                                    deployment_secrets(deployment));
+    if (legacy_completion) co_return as_completion_stream(std::move(stream));
+    co_return stream;
   }
 
   net::UpstreamExchange* raw = exchange.get();
@@ -226,6 +241,14 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
     response.body = std::move(std::get<std::string>(translated));
   }
   response.usage = passthrough ? anthropic_usage(response.body) : usage_from_body(response.body);
+  if (legacy_completion) {
+    auto completion = completion_from_chat(response.body);
+    if (auto* error = std::get_if<BridgeError>(&completion)) {
+      co_return AttemptFailure{router::ErrorKind::internal, 502, "unreadable chat answer: " + error->message,
+                               std::nullopt};
+    }
+    response.body = std::move(std::get<std::string>(completion));
+  }
   co_return response;
 }
 

@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "api/json_scan.hpp"
+#include "api/media_request.hpp"
 #include "net/sse_parser.hpp"
 
 namespace llmux::providers {
@@ -179,6 +180,11 @@ AttemptOutcome mock_answer(const config::Deployment& deployment, api::Endpoint e
     text = "This is a mock response from llmux for model " + deployment.model_name + ".";
   }
   if (auto failure = magic_failure(text)) return *failure;
+  if (api::is_media_endpoint(endpoint)) {
+    // A mock answer in each media shape is not worth inventing: say so rather than fake one.
+    return AttemptFailure{router::ErrorKind::bad_request, 400,
+                          "mock_response is not supported on " + std::string(api::media_path(endpoint)), std::nullopt};
+  }
 
   const std::string model(!upstream_model.empty()            ? upstream_model
                           : deployment.upstream_model.empty() ? std::string_view(deployment.model_name)

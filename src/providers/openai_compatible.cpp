@@ -3,10 +3,13 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "api/media_request.hpp"
 #include "config/confidence_lookup.hpp"
 #include "net/upstream_client.hpp"
 #include "net/url.hpp"
+#include "providers/byte_stream.hpp"
 #include "providers/error_classification.hpp"
+#include "providers/media_answers.hpp"
 #include "providers/openai_stream.hpp"
 #include "providers/param_support.hpp"
 #include "providers/secret_redaction.hpp"
@@ -20,11 +23,38 @@ std::string_view openai_path_for(api::Endpoint endpoint) {
     case api::Endpoint::chat_completions: return "/chat/completions";
     case api::Endpoint::completions: return "/completions";
     case api::Endpoint::embeddings: return "/embeddings";
+    default: return api::media_path(endpoint);
   }
-  return "/chat/completions";
+}
+
+std::string_view rerank_path(const config::Deployment& deployment, std::string_view base_path) {
+  // Cohere's and Jina's api_base is their host (LiteLLM appends /v1/rerank unless it is there);
+  // vLLM and other OpenAI-style servers take /rerank under their /v1 base.
+  if (deployment.provider != "cohere" && deployment.provider != "jina_ai") return "/rerank";
+  if (base_path.ends_with("/v1/rerank")) return "";
+  if (base_path.ends_with("/v1")) return "/rerank";
+  return "/v1/rerank";
 }
 
 namespace {
+
+// The media endpoints whose answer is relayed as raw bytes: speech audio, and an image stream
+// (its events are the upstream's own and carry no chat usage).
+bool relays_bytes(const AttemptContext& context) {
+  return context.endpoint == api::Endpoint::audio_speech ||
+         (api::is_media_endpoint(context.endpoint) && context.request.stream);
+}
+
+// A 2xx HTML page is a proxy's error page, not audio or a transcript.
+bool is_html(const net::UpstreamResponseHead& head) {
+  const std::string_view type = head.header("content-type");
+  return type.size() >= 9 && (type.substr(0, 9) == "text/html" || type.substr(0, 9) == "TEXT/HTML");
+}
+
+// A transcript may be text, srt or vtt (response_format): only the other media answers are JSON.
+bool answers_json(api::Endpoint endpoint) {
+  return endpoint != api::Endpoint::audio_transcriptions && endpoint != api::Endpoint::audio_translations;
+}
 
 api::BodyPresets body_presets(const config::Deployment& deployment) {
   return {deployment.presets.body, deployment.presets.drop};
@@ -63,15 +93,27 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   // Everything but the body is borrowed from the config and constants: no string per request.
   net::UpstreamRequest upstream;
   upstream.target_base = target->base_path;
-  upstream.target_path = openai_path_for(context.endpoint);
-  upstream.content_type = "application/json";
+  upstream.target_path = context.endpoint == api::Endpoint::rerank ? rerank_path(deployment, target->base_path)
+                                                                   : openai_path_for(context.endpoint);
+  upstream.content_type = request.media.multipart() ? request.media.content_type : std::string_view("application/json");
   // A configured Authorization (or api-key) header is the credential then (checked at load).
   if (deployment.api_key && !deployment.presets.sets_credential_header) upstream.bearer_token = *deployment.api_key;
   upstream.extra_headers = deployment.presets.headers;
   // Ask for usage on every stream so spend is known; the stream filter hides it again.
   const bool add_usage = request.stream && !request.include_usage &&
                          context.endpoint != api::Endpoint::embeddings;
-  upstream.body = api::build_upstream_body(request, upstream_model_of(context), drop, add_usage, body_presets(deployment));
+  if (request.media.multipart()) {
+    const std::string_view model = upstream_model_of(context);
+    if (model.find_first_of("\r\n") != std::string_view::npos) {
+      co_return AttemptFailure{router::ErrorKind::bad_request, 400,
+                               "the model of " + deployment.model_name + " cannot be sent in a multipart form",
+                               std::nullopt};
+    }
+    upstream.body = api::multipart_upstream_body(request, model);
+  } else {
+    upstream.body =
+        api::build_upstream_body(request, upstream_model_of(context), drop, add_usage, body_presets(deployment));
+  }
 
   auto started = co_await start_upstream(context, *target, std::move(upstream));
   if (auto* failure = std::get_if<AttemptFailure>(&started)) co_return std::move(*failure);
@@ -80,7 +122,14 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
 
   net::HeaderList forwarded =
       forwarded_upstream_headers(head, config::confidence_header(context.config, deployment.model_name));
-  if (request.stream && context.endpoint != api::Endpoint::embeddings) {
+  if (relays_bytes(context) || (api::is_media_endpoint(context.endpoint) && is_html(head))) {
+    if (is_html(head)) co_return unusable_answer_failure(head, "an HTML page", 0);
+    std::string type(head.header("content-type"));
+    co_return std::make_unique<ByteStream>(std::move(exchange), type.empty() ? "application/octet-stream" : type,
+                                           context.stream_idle_limit, std::move(forwarded),
+                                           media_request_usage(context.endpoint, request));
+  }
+  if (request.stream && !api::is_media_endpoint(context.endpoint) && context.endpoint != api::Endpoint::embeddings) {
     if (!announces_event_stream(head)) co_return co_await non_stream_failure(context, *exchange);
     co_return std::make_unique<OpenAiStream>(std::move(exchange), request.include_usage,
                                              context.stream_idle_limit, std::move(forwarded),
@@ -97,6 +146,16 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   FullResponse response;
   response.status = head.status;
   response.body = std::move(std::get<std::string>(body));
+  if (api::is_media_endpoint(context.endpoint)) {
+    if (answers_json(context.endpoint) && !skim_answer(response.body).is_json_object) {
+      co_return unusable_answer_failure(head, "a body that is not a JSON object", response.body.size());
+    }
+    const std::string_view type = head.header("content-type");
+    if (!type.empty()) response.content_type = std::string(type);
+    response.upstream_headers = std::move(forwarded);
+    response.usage = media_answer_usage(context.endpoint, request, response.body);
+    co_return response;
+  }
   SkimmedAnswer answer = skim_answer(response.body);
   if (!answer.is_json_object) {
     co_return unusable_answer_failure(head, "a body that is not a JSON object", response.body.size());

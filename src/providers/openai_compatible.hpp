@@ -15,5 +15,8 @@ class OpenAiCompatibleProvider final : public Provider {
 
 // The path after the deployment's base URL for an endpoint ("/chat/completions", …).
 std::string_view openai_path_for(api::Endpoint endpoint);
+// The rerank path under a deployment's base path: "/v1/rerank" for a `cohere/` or `jina_ai/` host,
+// "/rerank" under an OpenAI-style "/v1" base (vLLM serves both).
+std::string_view rerank_path(const config::Deployment& deployment, std::string_view base_path);
 
 }  // namespace llmux::providers

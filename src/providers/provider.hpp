@@ -39,6 +39,14 @@ struct Usage {
   // the cache-write price; like cached_tokens, part of prompt_tokens. Last, so that positional
   // initialisers written before it stay valid.
   std::int64_t cache_write_tokens = 0;
+  // The media endpoints' units (providers/media_answers.hpp), priced by LiteLLM's per-image,
+  // per-second, per-character and per-query fields (pricing::Usage says how).
+  std::int64_t images = 0;
+  double audio_seconds = 0;
+  double speech_seconds = 0;
+  std::int64_t characters = 0;
+  std::int64_t queries = 0;
+  std::int64_t image_input_tokens = 0;
 };
 
 struct AttemptFailure {
@@ -80,6 +88,9 @@ class StreamSource {
   virtual void cancel() = 0;
   virtual Usage usage() const = 0;
   virtual net::HeaderList upstream_headers() const { return {}; }
+  // The client's Content-Type. Anything but an event stream is relayed as raw bytes (speech
+  // audio): a failure after it started cannot be told in-band, so the connection is cut instead.
+  virtual std::string_view content_type() const { return "text/event-stream"; }
   virtual bool anthropic_wire() const { return false; }  // see FullResponse::anthropic_wire
   virtual bool responses_wire() const { return false; }  // see FullResponse::responses_wire
 };

@@ -8,6 +8,7 @@
 #include "mock_request.hpp"
 #include "mock_text.hpp"
 #include "openai_chat.hpp"
+#include "openai_media.hpp"
 #include "openai_responses.hpp"
 
 namespace llmux::mock {
@@ -75,6 +76,20 @@ Reply handle_route(Route route, const MockRequest& request) {
       return anthropic_count_tokens(request);
     case Route::health:
       return json_reply(200, R"({"status":"ok"})");
+    case Route::images_generations:
+      return openai_images(request, false);
+    case Route::images_edits:
+      return openai_images(request, true);
+    case Route::audio_transcriptions:
+      return openai_transcription(request, false);
+    case Route::audio_translations:
+      return openai_transcription(request, true);
+    case Route::audio_speech:
+      return openai_speech(request);
+    case Route::moderations:
+      return openai_moderations(request);
+    case Route::rerank:
+      return rerank(request);
     case Route::unknown:
       break;
   }
@@ -118,6 +133,13 @@ Route route_for(std::string_view path) {
   while (path.size() > 1 && path.back() == '/') path.remove_suffix(1);
   auto ends = [path](std::string_view suffix) { return path.ends_with(suffix); };
   if (ends("/chat/completions")) return Route::chat;
+  if (ends("/images/generations")) return Route::images_generations;
+  if (ends("/images/edits")) return Route::images_edits;
+  if (ends("/audio/transcriptions")) return Route::audio_transcriptions;
+  if (ends("/audio/translations")) return Route::audio_translations;
+  if (ends("/audio/speech")) return Route::audio_speech;
+  if (ends("/moderations")) return Route::moderations;
+  if (ends("/rerank")) return Route::rerank;
   if (ends("/messages/count_tokens")) return Route::count_tokens;
   if (ends("/messages")) return Route::messages;
   if (ends("/completions")) return Route::completions;
@@ -157,6 +179,8 @@ Reply dispatch(const HttpRequest& request, MockState& state) {
   mock.body = body_object;
   mock.x_api_key = header(request, "x-api-key");
   mock.anthropic_version = header(request, "anthropic-version");
+  mock.content_type = header(request, "content-type");
+  mock.raw_body = request.body();
   if (state.counters.admit(*fault)) mock.fault = std::move(*fault);
   mock.id = state.next_id.fetch_add(1, std::memory_order_relaxed);
   mock.created = unix_now();

@@ -26,7 +26,24 @@ using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>
 
 Reply dispatch(const HttpRequest& request, MockState& state);
 
-enum class Route { chat, completions, embeddings, models, messages, count_tokens, health, unknown };
+enum class Route {
+  chat,
+  completions,
+  embeddings,
+  models,
+  messages,
+  count_tokens,
+  health,
+  // OpenAI's media endpoints (openai_media.cpp)
+  images_generations,
+  images_edits,
+  audio_transcriptions,
+  audio_translations,
+  audio_speech,
+  moderations,
+  rerank,
+  unknown
+};
 
 // Matches on the path's suffix, so any api_base prefix works.
 Route route_for(std::string_view path);

@@ -16,6 +16,8 @@ struct MockRequest {
   const boost::json::object* body = nullptr;  // null unless the body is a JSON object
   std::string_view x_api_key;
   std::string_view anthropic_version;
+  std::string_view content_type;  // the request's, for multipart bodies
+  std::string_view raw_body;
   FaultSpec fault;
   std::uint64_t id = 0;  // the <n> in chatcmpl-mock-<n>, msg_mock_<n>, call_mock_<n>
   std::int64_t created = 0;

@@ -49,7 +49,7 @@ req() {
   curl -sN -D "$work/headers" -o "$work/body" -w '%{http_code} %{time_total}' "$@" >"$work/meta"
   rc=$?
   read -r status elapsed <"$work/meta"
-  body="$(cat "$work/body")"
+  body="$(tr -d '\000' <"$work/body")"  # binary bodies (speech) hold NULs
 }
 expect_status() { [[ "$status" == "$1" ]] || fail "$2: status $status, want $1 (body: ${body:0:300})"; pass; }
 expect_body() { grep -qF -- "$1" "$work/body" || fail "$2: body lacks '$1' (body: ${body:0:400})"; pass; }
@@ -212,6 +212,36 @@ expect_body "data: [DONE]" "streamed legacy completion"
 
 req "$mock/v1/models"
 expect_json 'd["object"], "mock-model" in [m["id"] for m in d["data"]]' "('list', True)" "models"
+
+# --- media routes (openai_media.cpp) --------------------------------------------------------------
+req "$mock/v1/images/generations" -d '{"model":"dall-e-3","prompt":"kite","n":2,"response_format":"b64_json"}'
+expect_json 'len(d["data"]), "b64_json" in d["data"][0], "usage" in d' "(2, True, False)" "images b64_json"
+req "$mock/v1/images/generations" -d '{"model":"gpt-image-1","prompt":"kite"}'
+expect_json 'd["data"][0]["url"].endswith(".png"), d["usage"]["output_tokens"]' "(True, 272)" "gpt-image usage"
+req "$mock/v1/images/generations" -d '{"model":"dall-e-3"}'
+expect_status 400 "images without a prompt"
+printf 'RIFF\x24\x3e\x00\x00WAVEfmt \x10\x00\x00\x00\x01\x00\x01\x00\x40\x1f\x00\x00\x80\x3e\x00\x00\x02\x00\x10\x00data\x80\x3e\x00\x00' >"$work/clip.wav"
+head -c 16000 /dev/zero >>"$work/clip.wav"
+req "$mock/v1/audio/transcriptions" -F model=whisper-1 -F response_format=verbose_json -F "file=@$work/clip.wav"
+expect_json 'd["duration"], d["text"].startswith("Mock transcript of 16044 bytes")' "(1.0, True)" "verbose_json duration from the WAV header"
+req "$mock/v1/audio/translations" -F model=whisper-1 -F response_format=srt -F "file=@$work/clip.wav"
+expect_body "00:00:00,000 --> 00:00:01,000" "srt translation"
+req "$mock/v1/audio/transcriptions" -F model=whisper-1
+expect_status 400 "transcription without a file"
+expect_body "'file'" "transcription without a file"
+req "$mock/v1/images/edits" -F model=dall-e-2 -F prompt=hat -F "image=@$work/clip.wav"
+expect_json 'len(d["data"])' 1 "image edit"
+req "$mock/v1/audio/speech" -d '{"model":"tts-1","input":"hello","voice":"alloy"}'
+expect_header "content-type: audio/mpeg" "speech content type"
+[[ "$(head -c 3 "$work/body")" == "ID3" && "$(wc -c <"$work/body")" == 336 ]] || fail "speech bytes"; pass
+req "$mock/v1/audio/speech" -H "x-mock-fault: chunks=4,break_after=2" -d '{"model":"tts-1","input":"hello","voice":"alloy"}'
+[[ "$rc" == 18 ]] || fail "speech break_after: curl rc $rc, want 18"; pass
+req "$mock/v1/moderations" -d '{"model":"omni-moderation-latest","input":["calm","violence"]}'
+expect_json '[r["flagged"] for r in d["results"]]' "[False, True]" "moderations"
+req "$mock/v1/rerank" -d '{"model":"r","query":"blue","documents":["green","blue sky"],"top_n":1,"return_documents":true}'
+expect_json 'len(d["results"]), d["results"][0]["index"], d["meta"]["billed_units"]["search_units"]' "(1, 1, 1)" "rerank"
+req "$mock/fault/status=503/v1/rerank" -d '{"query":"q","documents":["a"]}'
+expect_status 503 "faults apply to the media routes"
 
 req "$mock/v1/nowhere" -d '{}'
 expect_status 404 "unknown route"

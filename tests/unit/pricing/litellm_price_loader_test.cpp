@@ -79,7 +79,7 @@ constexpr std::string_view kSample = R"({
 
 TEST(LoadLitellmPrices, ReadsTheFieldsLlmuxUses) {
   const PriceTable t = loaded(kSample);
-  ASSERT_EQ(t.size(), 4u);  // sample_spec and the per-pixel image model skipped
+  ASSERT_EQ(t.size(), 5u);  // sample_spec skipped; the per-pixel image model is priced now
   const Price& p = t.at("gpt-4o");
   EXPECT_DOUBLE_EQ(p.input_per_token, 2.5e-06);
   EXPECT_DOUBLE_EQ(p.output_per_token, 1e-05);
@@ -91,7 +91,30 @@ TEST(LoadLitellmPrices, ReadsTheFieldsLlmuxUses) {
   EXPECT_EQ(p.mode, "chat");
   EXPECT_EQ(t.at("text-embedding-3-small").mode, "embedding");
   EXPECT_FALSE(t.count("sample_spec"));
-  EXPECT_FALSE(t.count("256-x-256/dall-e-2"));
+  ASSERT_TRUE(t.count("256-x-256/dall-e-2"));
+  EXPECT_DOUBLE_EQ(*t.at("256-x-256/dall-e-2").per_pixel, 2.4414e-07);
+}
+
+TEST(LoadLitellmPrices, ReadsTheMediaPrices) {
+  const PriceTable t = loaded(R"({
+    "dall-e-3": {"input_cost_per_image": 0.04, "litellm_provider": "openai", "mode": "image_generation"},
+    "vertex/img": {"output_cost_per_image": 0.03, "input_cost_per_image": 0.01},
+    "whisper-1": {"input_cost_per_second": 0.0001, "output_cost_per_second": 0.0001, "mode": "audio_transcription"},
+    "tts-1": {"input_cost_per_character": 1.5e-05, "mode": "audio_speech"},
+    "rerank-v3.5": {"input_cost_per_query": "0.002", "input_cost_per_token": 0.0, "litellm_provider": "cohere"},
+    "gpt-image-1": {"input_cost_per_token": 5e-06, "input_cost_per_image_token": 1e-05,
+                    "output_cost_per_image_token": 4e-05},
+    "nothing": {"mode": "chat"}
+  })");
+  EXPECT_DOUBLE_EQ(*t.at("dall-e-3").per_image, 0.04);
+  EXPECT_DOUBLE_EQ(*t.at("vertex/img").per_image, 0.03);  // the output price, as LiteLLM bills it
+  EXPECT_DOUBLE_EQ(*t.at("whisper-1").per_second, 0.0001);
+  EXPECT_DOUBLE_EQ(*t.at("tts-1").per_character, 1.5e-05);
+  EXPECT_DOUBLE_EQ(*t.at("rerank-v3.5").per_query, 0.002);
+  EXPECT_DOUBLE_EQ(*t.at("gpt-image-1").output_per_image_token, 4e-05);
+  EXPECT_FALSE(t.count("nothing"));
+  EXPECT_NE(error_of(R"({"m": {"input_cost_per_second": -1}})").find("input_cost_per_second must not be negative"),
+            std::string::npos);
 }
 
 TEST(LoadLitellmPrices, ReadsLongContextTiers) {
@@ -149,7 +172,7 @@ TEST(LoadLitellmPrices, RefusesWrongShapes) {
 
 TEST(LoadLitellmPrices, RefusesAMapWithNoTokenPricedModel) {
   EXPECT_EQ(error_of(R"({"sample_spec": {}})"),
-            "model price map: no model priced per token (input_cost_per_token / output_cost_per_token)");
+            "model price map: no model priced (per token, image, second, character or query)");
   EXPECT_NE(error_of("").find("invalid JSON"), std::string::npos);
 }
 
