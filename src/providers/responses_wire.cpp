@@ -27,6 +27,7 @@ std::vector<std::pair<std::string, std::string>> responses_presets(const config:
   std::vector<std::pair<std::string, std::string>> adapted;
   bool have_output_limit = false;
   for (const auto& [key, value_json] : presets.body) {
+    if (std::find(presets.drop.begin(), presets.drop.end(), key) != presets.drop.end()) continue;
     if (key == "max_tokens" || key == "max_completion_tokens") {
       if (have_output_limit) continue;
       have_output_limit = true;
