@@ -11,6 +11,7 @@ bool is_post_route(Route route) {
     case Route::anthropic_messages:
     case Route::anthropic_count_tokens:
     case Route::utils_token_counter:
+    case Route::responses_create:
     case Route::key_generate:
     case Route::key_update:
     case Route::key_delete:
@@ -77,6 +78,7 @@ RouteMatch match_path(std::string_view path) {
   std::string_view rest = path;
   if (rest.starts_with("/v1/")) rest.remove_prefix(3);
   if (rest == "/models") return {Route::list_models};
+  if (rest == "/responses") return {Route::responses_create};
   if (rest.starts_with("/models/") && rest.size() > 8) return {Route::get_model, true, rest.substr(8)};
   if (auto route = llm_route_for_suffix(rest); route != Route::not_found) return {route};
 
@@ -117,6 +119,7 @@ std::string_view canonical_route_name(Route route) {
     case Route::anthropic_messages: return "/v1/messages";
     case Route::anthropic_count_tokens: return "/v1/messages/count_tokens";
     case Route::utils_token_counter: return "/utils/token_counter";
+    case Route::responses_create: return "/v1/responses";
     default: return "";
   }
 }

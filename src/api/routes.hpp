@@ -19,6 +19,7 @@ enum class Route {
   anthropic_messages,      // POST /v1/messages (Anthropic's Messages API in front)
   anthropic_count_tokens,  // POST /v1/messages/count_tokens
   utils_token_counter,     // POST /utils/token_counter (LiteLLM's: the count the pre-call check uses)
+  responses_create,        // POST /v1/responses (OpenAI's Responses API, bridged or passed through)
   // Admin API (master key only), LiteLLM's paths.
   key_generate,
   key_info,

@@ -10,6 +10,7 @@
 #include "gateway/auth.hpp"
 #include "gateway/completion_call.hpp"
 #include "gateway/messages_call.hpp"
+#include "gateway/responses_call.hpp"
 #include "gateway/tenant_admission.hpp"
 #include "providers/anthropic_provider.hpp"
 #include "net/upstream_client.hpp"
@@ -131,6 +132,9 @@ asio::awaitable<void> Pipeline::handle(net::InboundRequest& request, net::Respon
       co_return;
     case api::Route::utils_token_counter:
       co_await run_token_counter(shared, request, writer);
+      co_return;
+    case api::Route::responses_create:
+      co_await run_responses(shared, worker, request, writer, tenant);
       co_return;
     default:
       co_await run_completion(shared, worker, route, request, writer, tenant);

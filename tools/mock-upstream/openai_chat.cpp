@@ -68,10 +68,17 @@ struct ChatStream {
   ChunkHeader header;
   std::string text;
   std::optional<ToolCall> tool;
+  std::optional<std::string> reasoning;  // the `thinking` fault: vLLM-style reasoning_content
 };
+
+// The reasoning comes first, in one delta, as reasoning servers stream it before the answer.
+void script_reasoning(SseScript& script, const ChatStream& s) {
+  if (s.reasoning) script.add_frame(chunk_frame(s.header, {{"reasoning_content", *s.reasoning}}, nullptr));
+}
 
 void script_text(SseScript& script, std::shared_ptr<const ChatStream> s, std::size_t chunks) {
   script.add_frame(chunk_frame(s->header, {{"role", "assistant"}, {"content", ""}}, nullptr));
+  script_reasoning(script, *s);
   script.add_content(chunks, [s, chunks](std::size_t i) {
     return chunk_frame(s->header, {{"content", text_piece(s->text, i, chunks)}}, nullptr);
   });
@@ -84,6 +91,10 @@ void script_tool_call(SseScript& script, std::shared_ptr<const ChatStream> s, st
                                  {"id", tool.id},
                                  {"type", "function"},
                                  {"function", {{"name", tool.name}, {"arguments", ""}}}};
+  if (s->reasoning) {
+    script.add_frame(chunk_frame(s->header, {{"role", "assistant"}, {"content", nullptr}}, nullptr));
+    script_reasoning(script, *s);
+  }
   script.add_frame(chunk_frame(
       s->header, {{"role", "assistant"}, {"content", nullptr}, {"tool_calls", {first_call}}}, nullptr));
   script.add_content(chunks, [s, chunks](std::size_t i) {
@@ -109,12 +120,15 @@ Reply openai_chat_completion(const MockRequest& request) {
   stream->header = {"chatcmpl-mock-" + std::to_string(request.id), "chat.completion.chunk", request.created,
                     std::string(request.model()), include_usage(request)};
   stream->tool = choose_tool_call(request, messages);
-  stream->text = reply_text(last_user_text(messages));
+  const std::string prompt = last_user_text(messages);
+  stream->text = reply_text(prompt);
+  if (request.fault.thinking) stream->reasoning = "Mock thinking about: " + std::string(utf8_prefix(prompt, 100));
 
   const std::uint64_t prompt_tokens = approx_tokens(prompt_bytes(messages));
+  const std::size_t reasoning_bytes = stream->reasoning ? stream->reasoning->size() : 0;
   const std::uint64_t completion_tokens =
-      stream->tool ? approx_tokens(stream->tool->name.size() + stream->tool->arguments.size())
-                   : approx_tokens(stream->text.size());
+      stream->tool ? approx_tokens(stream->tool->name.size() + stream->tool->arguments.size() + reasoning_bytes)
+                   : approx_tokens(stream->text.size() + reasoning_bytes);
   const auto usage = usage_object(prompt_tokens, completion_tokens);
 
   if (request.flag("stream")) {
@@ -140,6 +154,7 @@ Reply openai_chat_completion(const MockRequest& request) {
   } else {
     message["content"] = stream->text;
   }
+  if (stream->reasoning) message["reasoning_content"] = *stream->reasoning;
   boost::json::object body{{"id", stream->header.id},
                            {"object", "chat.completion"},
                            {"created", request.created},
