@@ -20,6 +20,10 @@ enum class Route {
   anthropic_count_tokens,  // POST /v1/messages/count_tokens
   utils_token_counter,     // POST /utils/token_counter (LiteLLM's: the count the pre-call check uses)
   responses_create,        // POST /v1/responses (OpenAI's Responses API, bridged or passed through)
+  responses_retrieve,      // GET /v1/responses/{id}
+  responses_delete,        // DELETE /v1/responses/{id}
+  responses_input_items,   // GET /v1/responses/{id}/input_items
+  responses_cancel,        // POST /v1/responses/{id}/cancel
   // Admin API (master key only), LiteLLM's paths.
   key_generate,
   key_info,
@@ -49,6 +53,7 @@ struct RouteMatch {
   Route route = Route::not_found;
   bool method_allowed = true;
   std::string_view model_in_path;  // deployments/engines forms, or GET /v1/models/{model}
+  std::string_view response_id;    // /v1/responses/{id}[/…]
 };
 
 RouteMatch match_route(std::string_view method, std::string_view path);

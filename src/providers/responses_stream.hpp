@@ -60,8 +60,7 @@ class ResponsesStream final : public StreamSource {
   Usage usage() const override { return filter_.usage(); }
   net::HeaderList upstream_headers() const override { return upstream_headers_; }
   bool responses_wire() const override { return true; }
-  // The final Response object, once the stream has finished (empty otherwise).
-  const std::string& final_response() const { return filter_.final_response(); }
+  std::string_view final_response_json() const override { return filter_.final_response(); }
 
  private:
   std::unique_ptr<net::UpstreamExchange> exchange_;

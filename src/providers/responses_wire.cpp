@@ -41,6 +41,22 @@ std::vector<std::pair<std::string, std::string>> responses_presets(const config:
   return adapted;
 }
 
+// `metadata` is one of LiteLLM's gateway fields on chat routes (its newer routes read
+// `litellm_metadata` instead), but on the Responses API it is OpenAI's own: key-value pairs kept
+// with the response. The splice removed it with the gateway fields; it is put back.
+std::string with_responses_metadata(const api::RequestView& view, std::string built, const config::RequestPresets& presets) {
+  std::optional<std::string_view> metadata;
+  for (const api::Member& m : view.members) {
+    if (m.key_is("metadata")) metadata = m.value(view.body);
+  }
+  const bool dropped = std::find(presets.drop.begin(), presets.drop.end(), "metadata") != presets.drop.end();
+  if (!metadata || dropped) return built;
+  const auto members = api::top_level_members(built);
+  if (!members) return built;
+  const api::MemberAddition add[] = {{"metadata", *metadata}};
+  return api::splice(built, *members, api::Edits{{}, {}, add});
+}
+
 std::int64_t count(std::string_view text) { return std::max<std::int64_t>(0, api::decode_int64(text).value_or(0)); }
 
 }  // namespace
@@ -62,11 +78,14 @@ std::variant<std::string, AttemptFailure> responses_upstream_body(std::string_vi
     std::string key = m.key_escaped ? api::decode_key(m.key_raw).value_or(std::string()) : std::string(m.key_raw);
     if (key != "model" && !api::is_gateway_control_param(key)) view.present_params.push_back(std::move(key));
   }
+  std::string built;
   if (presets.body.empty()) {
-    return api::build_upstream_body(view, upstream_model, {}, false, api::BodyPresets{{}, presets.drop});
+    built = api::build_upstream_body(view, upstream_model, {}, false, api::BodyPresets{{}, presets.drop});
+  } else {
+    const auto adapted = responses_presets(presets);
+    built = api::build_upstream_body(view, upstream_model, {}, false, api::BodyPresets{adapted, presets.drop});
   }
-  const auto adapted = responses_presets(presets);
-  return api::build_upstream_body(view, upstream_model, {}, false, api::BodyPresets{adapted, presets.drop});
+  return with_responses_metadata(view, std::move(built), presets);
 }
 
 Usage responses_usage_of(std::string_view usage_json) {

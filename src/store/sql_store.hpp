@@ -55,6 +55,9 @@ class SqlStore final : public Store {
 
   Result<bool> insert_response(const ResponseRow& row) override;
   Result<std::optional<ResponseRow>> get_response(std::string_view response_id, Millis now) override;
+  Status insert_reasoning_owners(const std::vector<std::string>& item_ids, std::string_view response_id,
+                                 std::string_view deployment_id, std::string_view key_hash, Millis now,
+                                 Millis expires_at) override;
   Result<bool> delete_response(std::string_view response_id) override;
   Result<bool> set_response_status(std::string_view response_id, std::string_view status,
                                    std::string_view response_json) override;

@@ -28,6 +28,27 @@ ResponseRow read_response(const SqlRow& row) {
   return out;
 }
 
+// The first response to name an item keeps it: a later one cannot redirect its owner.
+Status insert_owners(SqlConnection& db, const std::vector<std::string>& item_ids, std::string_view response_id,
+                     std::string_view deployment_id, std::string_view key_hash, Millis now, Millis expires_at) {
+  for (const std::string& item : item_ids) {
+    if (item.empty()) continue;
+    const std::vector<SqlValue> owner{SqlTextRef{item}, now};
+    if (auto cleared = db.execute("DELETE FROM llmux_response_reasoning WHERE item_id = ? AND expires_at <= ?", owner);
+        !cleared) {
+      return cleared.error();
+    }
+    const std::vector<SqlValue> reasoning{SqlTextRef{item}, SqlTextRef{response_id}, SqlTextRef{deployment_id},
+                                          SqlTextRef{key_hash}, expires_at};
+    auto added = db.execute(
+        "INSERT INTO llmux_response_reasoning (item_id, response_id, deployment_id, key_hash, expires_at) "
+        "VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id) DO NOTHING",
+        reasoning);
+    if (!added) return added.error();
+  }
+  return Done{};
+}
+
 }  // namespace
 
 Result<bool> SqlStore::insert_response(const ResponseRow& row) {
@@ -57,25 +78,23 @@ Result<bool> SqlStore::insert_response(const ResponseRow& row) {
                                    values);
       if (!inserted) return inserted.error();
       if (inserted.value() == 0) return false;
-      for (const std::string& item : row.reasoning_item_ids) {
-        if (item.empty()) continue;
-        const std::vector<SqlValue> owner{SqlTextRef{item}, row.created_at};
-        if (auto cleared = db_->execute(
-                "DELETE FROM llmux_response_reasoning WHERE item_id = ? AND expires_at <= ?", owner);
-            !cleared) {
-          return cleared.error();
-        }
-        const std::vector<SqlValue> reasoning{SqlTextRef{item}, SqlTextRef{row.response_id},
-                                              SqlTextRef{row.deployment_id}, SqlTextRef{row.key_hash},
-                                              row.expires_at};
-        // The first response to name an item keeps it: a later one cannot redirect its owner.
-        auto added = db_->execute(
-            "INSERT INTO llmux_response_reasoning (item_id, response_id, deployment_id, key_hash, expires_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (item_id) DO NOTHING",
-            reasoning);
-        if (!added) return added.error();
+      if (Status owners = insert_owners(*db_, row.reasoning_item_ids, row.response_id, row.deployment_id, row.key_hash,
+                                        row.created_at, row.expires_at);
+          !owners) {
+        return owners.error();
       }
       return true;
+    });
+  });
+}
+
+Status SqlStore::insert_reasoning_owners(const std::vector<std::string>& item_ids, std::string_view response_id,
+                                         std::string_view deployment_id, std::string_view key_hash, Millis now,
+                                         Millis expires_at) {
+  if (item_ids.empty()) return Done{};
+  return locked([&] {
+    return in_transaction(*db_, [&] {
+      return insert_owners(*db_, item_ids, response_id, deployment_id, key_hash, now, expires_at);
     });
   });
 }

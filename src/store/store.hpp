@@ -163,6 +163,11 @@ class Store : public SpendSink {
   // kMaxReasoningLookup ids are looked up at once.
   virtual Result<bool> insert_response(const ResponseRow& row) = 0;
   virtual Result<std::optional<ResponseRow>> get_response(std::string_view response_id, Millis now) = 0;
+  // Only who made which reasoning items, for a turn whose content is not kept (store: false): an
+  // id and a deployment, so encrypted reasoning still goes back where it can be read.
+  virtual Status insert_reasoning_owners(const std::vector<std::string>& item_ids, std::string_view response_id,
+                                         std::string_view deployment_id, std::string_view key_hash, Millis now,
+                                         Millis expires_at) = 0;
   virtual Result<bool> delete_response(std::string_view response_id) = 0;  // false: there was none
   virtual Result<bool> set_response_status(std::string_view response_id, std::string_view status,
                                            std::string_view response_json) = 0;

@@ -123,8 +123,9 @@ ResponsesAnswer build_answer(const MockRequest& request, const ResponsesTurn& tu
                        {"output_tokens", output_tokens},
                        {"output_tokens_details", {{"reasoning_tokens", reasoning_tokens}}},
                        {"total_tokens", input_tokens + output_tokens}}},
-                     {"user", field_or(body, "user", nullptr)},
                      {"metadata", field_or(body, "metadata", boost::json::object{})}};
+  // OpenAI's schema has no null user: the field is there only when the request set one.
+  if (const auto* user = body.if_contains("user"); user && user->is_string()) answer.response["user"] = *user;
   return answer;
 }
 

@@ -17,8 +17,11 @@ std::string body_of(std::string_view client, const config::RequestPresets& prese
 }
 
 TEST(ResponsesUpstreamBody, ReplacesTheModelAndDropsGatewayFields) {
-  EXPECT_EQ(body_of(R"({"model":"group","input":"hi","metadata":{"tags":["a"]},"num_retries":3,"stream":true})"),
+  EXPECT_EQ(body_of(R"({"model":"group","input":"hi","num_retries":3,"litellm_metadata":{"a":1},"stream":true})"),
             R"({"model":"gpt-4o-2024-08-06","input":"hi","stream":true})");
+  // metadata is OpenAI's own field on the Responses API: it stays.
+  EXPECT_EQ(body_of(R"({"model":"group","metadata":{"purpose":"demo"},"input":"hi","fallbacks":["x"]})"),
+            R"({"model":"gpt-4o-2024-08-06","input":"hi","metadata":{"purpose":"demo"}})");
   // Responses' own fields and unknown ones pass byte for byte; no include_usage is added.
   EXPECT_EQ(body_of(R"({"input":[{"role":"user","content":"x"}],"store":false,"previous_response_id":"resp_1"})"),
             R"({"input":[{"role":"user","content":"x"}],"store":false,"previous_response_id":"resp_1","model":"gpt-4o-2024-08-06"})");
