@@ -140,7 +140,20 @@ TYPED_TEST_P(StoreResponses, TextIsData) {
   EXPECT_EQ(back.value()->key_hash, row.key_hash);
 }
 
-REGISTER_TYPED_TEST_SUITE_P(StoreResponses, InsertGetDelete, AnIdIsNeverTakenOver, ExpiredRowsAreGoneAndSwept,
+// store: false keeps only who made the reasoning items: no row, yet the owners are known.
+TYPED_TEST_P(StoreResponses, OwnersWithoutContent) {
+  ASSERT_TRUE(this->store_->insert_reasoning_owners({"rs_a", "", "rs_b"}, "resp_nostore", "dep-2", "key-a", jan1,
+                                                    jan1 + 1000));
+  EXPECT_FALSE(this->store_->get_response("resp_nostore", jan1 + 1).value());
+  EXPECT_EQ(this->store_->reasoning_owners(std::vector<std::string>{"rs_a", "rs_b"}, jan1 + 1).value(),
+            (std::vector<ReasoningOwner>{{"rs_a", "dep-2", "key-a"}, {"rs_b", "dep-2", "key-a"}}));
+  EXPECT_TRUE(this->store_->reasoning_owners(std::vector<std::string>{"rs_a"}, jan1 + 1000).value().empty());
+  EXPECT_TRUE(this->store_->insert_reasoning_owners({}, "r", "d", "k", jan1, jan1));
+  EXPECT_EQ(this->store_->sweep_expired_responses(jan1 + 1000).value(), 0u);  // no response rows
+  EXPECT_TRUE(this->store_->reasoning_owners(std::vector<std::string>{"rs_a"}, jan1).value().empty());
+}
+
+REGISTER_TYPED_TEST_SUITE_P(StoreResponses, OwnersWithoutContent, InsertGetDelete, AnIdIsNeverTakenOver, ExpiredRowsAreGoneAndSwept,
                             LookupsAreBounded, TextIsData);
 
 }  // namespace llmux::store::testing
