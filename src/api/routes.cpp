@@ -19,6 +19,7 @@ bool is_post_route(Route route) {
     case Route::audio_speech:
     case Route::moderations:
     case Route::rerank:
+    case Route::responses_cancel:
     case Route::key_generate:
     case Route::key_update:
     case Route::key_delete:
@@ -94,6 +95,24 @@ RouteMatch match_path(std::string_view path) {
   if (rest.starts_with("/v1/")) rest.remove_prefix(3);
   if (rest == "/models") return {Route::list_models};
   if (rest == "/responses") return {Route::responses_create};
+  if (rest.starts_with("/responses/")) {
+    // {id}, {id}/input_items, {id}/cancel; the id is checked by the handler (a 404 if it is none).
+    std::string_view id = rest.substr(11);
+    Route route = Route::responses_retrieve;
+    if (const auto slash = id.find('/'); slash != std::string_view::npos) {
+      const std::string_view tail = id.substr(slash);
+      if (tail == "/input_items") {
+        route = Route::responses_input_items;
+      } else if (tail == "/cancel") {
+        route = Route::responses_cancel;
+      } else {
+        return {Route::not_found};
+      }
+      id = id.substr(0, slash);
+    }
+    if (id.empty()) return {Route::not_found};
+    return {route, true, {}, id};
+  }
   if (rest.starts_with("/models/") && rest.size() > 8) return {Route::get_model, true, rest.substr(8)};
   if (auto route = llm_route_for_suffix(rest); route != Route::not_found) return {route};
 
@@ -115,6 +134,12 @@ RouteMatch match_path(std::string_view path) {
 RouteMatch match_route(std::string_view method, std::string_view path) {
   RouteMatch match = match_path(path);
   if (match.route == Route::not_found) return match;
+  if (match.route == Route::responses_retrieve) {
+    // One path, two methods: GET reads the response, DELETE removes it.
+    if (method == "DELETE") match.route = Route::responses_delete;
+    match.method_allowed = method == "GET" || method == "HEAD" || method == "DELETE";
+    return match;
+  }
   const bool wants_post = is_post_route(match.route);
   match.method_allowed = wants_post ? method == "POST" : (method == "GET" || method == "HEAD");
   return match;
@@ -142,6 +167,10 @@ std::string_view canonical_route_name(Route route) {
     case Route::audio_speech: return "/audio/speech";
     case Route::moderations: return "/moderations";
     case Route::rerank: return "/rerank";
+    case Route::responses_retrieve:
+    case Route::responses_delete:
+    case Route::responses_input_items:
+    case Route::responses_cancel: return "/v1/responses/{response_id}";
     default: return "";
   }
 }

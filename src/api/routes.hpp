@@ -28,6 +28,10 @@ enum class Route {
   audio_speech,          // POST /v1/audio/speech (binary answer)
   moderations,           // POST /v1/moderations
   rerank,                // POST /v1/rerank, /rerank, /v2/rerank (Cohere/Jina shape)
+  responses_retrieve,      // GET /v1/responses/{id}
+  responses_delete,        // DELETE /v1/responses/{id}
+  responses_input_items,   // GET /v1/responses/{id}/input_items
+  responses_cancel,        // POST /v1/responses/{id}/cancel
   // Admin API (master key only), LiteLLM's paths.
   key_generate,
   key_info,
@@ -57,6 +61,7 @@ struct RouteMatch {
   Route route = Route::not_found;
   bool method_allowed = true;
   std::string_view model_in_path;  // deployments/engines forms, or GET /v1/models/{model}
+  std::string_view response_id;    // /v1/responses/{id}[/…]
 };
 
 RouteMatch match_route(std::string_view method, std::string_view path);

@@ -121,7 +121,8 @@ int run(const app::Options& options) {
     tenancy.store_thread = std::make_unique<store::StoreThread>(
         *tenancy.store, std::chrono::milliseconds(500),
         [&directory = tenancy.directory, &health = tenancy.store_health,
-         next_reset = std::chrono::steady_clock::time_point{}, was_reachable = true](store::Store& store) mutable {
+         next_reset = std::chrono::steady_clock::time_point{},
+         next_sweep = std::chrono::steady_clock::time_point{}, was_reachable = true](store::Store& store) mutable {
           health.check_started(std::chrono::steady_clock::now());
           const store::Status reachable = store.ping();
           health.check_finished(std::chrono::steady_clock::now(), reachable.ok(),
@@ -145,6 +146,19 @@ int run(const app::Options& options) {
                                     .count();
             if (auto reset = store.reset_budgets(now_ms); !reset) {
               LLMUX_WARN("store: budget reset failed: " + reset.error().message);
+            }
+          }
+          // Stored /v1/responses turns past llmux_settings.response_retention_seconds: reads
+          // already skip them; this removes them, off the request path.
+          if (std::chrono::steady_clock::now() >= next_sweep) {
+            next_sweep = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+            const auto now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                    std::chrono::system_clock::now().time_since_epoch())
+                                    .count();
+            if (auto swept = store.sweep_expired_responses(now_ms); !swept) {
+              LLMUX_WARN("store: expired responses could not be removed: " + swept.error().message);
+            } else if (swept.value() > 0) {
+              LLMUX_DEBUG("store: " + std::to_string(swept.value()) + " expired responses removed");
             }
           }
           directory.refresh(store);  // picks up other instances' changes (and our own admin calls)

@@ -226,6 +226,9 @@ struct ServerSettings {
   double max_request_timeout_seconds = 6000;  // a request's timeout / stream_timeout, likewise
   std::string session_header = "x-session-id";  // the session id session_affinity reads
   std::map<std::string, ConfidenceRule> confidence_routing;  // keyed by model group
+  // How long a stored /v1/responses turn is kept (OpenAI keeps responses 30 days); expired rows
+  // are no longer served and are swept off the request path by the store thread.
+  double response_retention_seconds = 30.0 * 86400;
 };
 
 struct Config {

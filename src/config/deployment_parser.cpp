@@ -10,6 +10,7 @@
 #include "config/provider_prefix.hpp"
 #include "config/python_text.hpp"
 #include "config/request_presets.hpp"
+#include "config/responses_support.hpp"
 #include "config/scalar_values.hpp"
 #include "config/settings_parser.hpp"
 
@@ -27,6 +28,10 @@ struct Placement {
   std::optional<double> output_cost_per_token;
   std::optional<double> cache_read_input_token_cost;
   std::optional<double> cache_creation_input_token_cost;
+  // model_info.supported_endpoints (LiteLLM's key), and where it is written: read here, decided
+  // by responses_support.cpp once the provider is known.
+  std::optional<std::vector<std::string>> supported_endpoints;
+  std::optional<Field> supported_endpoints_field;
 };
 
 // The per-token prices, wherever they are written (litellm_params or model_info); true if `key`
@@ -184,6 +189,11 @@ Placement read_model_info(ParseContext& ctx, const Field& info, ModelInfo& out, 
       out.allowed_fails_policy = read_error_policy(ctx, field, PolicyKind::allowed_fails);
     } else if (key == "allowed_fails") {
       out.allowed_fails = non_negative(ctx, field, read_int(ctx, field));
+    } else if (key == "supported_endpoints") {
+      if (!is_absent(field.value)) {
+        placement.supported_endpoints = read_text_list(ctx, field);
+        placement.supported_endpoints_field = field;
+      }
     } else if (read_price(ctx, field, placement)) {
       // a per-token price
     } else if (key == "rpm") {
@@ -328,6 +338,7 @@ std::optional<ParsedDeployment> parse_deployment(ParseContext& ctx, const Field&
   const Field model_field{params->path + ".model", params->key, params_map["model"]};
   if (!resolve_provider(ctx, model_field, lp, owner, out)) return std::nullopt;
   resolve_api_base(ctx, *params, lp, out);
+  decide_responses_support(ctx, from_info.supported_endpoints, from_info.supported_endpoints_field, owner, out);
   out.presets = presets.finish(ctx, out.family, lp.has_api_key, owner);
   if (!parsed.explicit_id) out.model_info.id = litellm_deployment_id(out.model_name, lp.hashed);
   return parsed;

@@ -101,6 +101,12 @@ ServerSettings parse_llmux_settings(ParseContext& ctx, const Field& section) {
       }
     } else if (key == "confidence_routing") {
       out.confidence_routing = read_confidence_routing(ctx, field);
+    } else if (key == "response_retention_seconds") {
+      const auto seconds = read_number(ctx, field);
+      if (seconds && !(*seconds > 0 && *seconds <= 100.0 * 365 * 86400)) {
+        ctx.fail(field, field.path + " must be greater than 0 and at most 100 years");
+      }
+      assign_if(seconds, out.response_retention_seconds);
     } else if (key == "max_request_timeout") {
       const auto seconds = read_number(ctx, field);
       if (seconds && !(*seconds > 0)) ctx.fail(field, field.path + " must be greater than 0");

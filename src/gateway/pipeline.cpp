@@ -11,6 +11,7 @@
 #include "gateway/completion_call.hpp"
 #include "gateway/messages_call.hpp"
 #include "gateway/responses_call.hpp"
+#include "gateway/responses_routes.hpp"
 #include "gateway/tenant_admission.hpp"
 #include "providers/anthropic_provider.hpp"
 #include "net/upstream_client.hpp"
@@ -135,6 +136,12 @@ asio::awaitable<void> Pipeline::handle(net::InboundRequest& request, net::Respon
       co_return;
     case api::Route::responses_create:
       co_await run_responses(shared, worker, request, writer, tenant);
+      co_return;
+    case api::Route::responses_retrieve:
+    case api::Route::responses_delete:
+    case api::Route::responses_input_items:
+    case api::Route::responses_cancel:
+      co_await run_response_route(shared, worker, route, request, writer, tenant);
       co_return;
     default:
       co_await run_completion(shared, worker, route, request, writer, tenant);

@@ -8,6 +8,8 @@
 #include "gateway/completion_call.hpp"
 #include "gateway/read_limits.hpp"
 #include "gateway/request_tags.hpp"
+#include "gateway/responses_items.hpp"
+#include "gateway/responses_state.hpp"
 #include "gateway/responses_wire.hpp"
 #include "gateway/route_report.hpp"
 #include "providers/anthropic/json_helpers.hpp"
@@ -45,21 +47,6 @@ std::variant<json::object, Refusal> parse_body(std::string_view text) {
   }
   if (!value.is_object()) return bad_request("Request body must be a JSON object");
   return std::move(value.as_object());
-}
-
-// (a) State seam. The items of the turns before `previous_response_id`, to go before this
-// request's input. No response store exists yet: a request that names one is refused rather
-// than answered as if the conversation started here.
-std::variant<json::array, Refusal> history_for(const json::object& body) {
-  const json::value* previous = body.if_contains("previous_response_id");
-  if (!previous || previous->is_null()) return json::array{};
-  if (!previous->is_string()) {
-    return bad_request("Invalid type for 'previous_response_id': expected a string, but got another type instead.",
-                       "previous_response_id");
-  }
-  return bad_request("previous_response_id cannot be used: this gateway keeps no response state yet, so earlier "
-                     "turns are not available; send the whole conversation in `input` instead",
-                     "previous_response_id");
 }
 
 // "resp_" and the call's own UUID as 32 hex digits: unique, and the items' ids derive from it.
@@ -102,9 +89,23 @@ asio::awaitable<void> send_refusal(net::ResponseWriter& writer, const Refusal& r
   co_await send_openai_error(writer, refusal.status, refusal.message, refusal.type, param, headers);
 }
 
+asio::awaitable<void> send_state_refusal(net::ResponseWriter& writer, const StateRefusal& refusal, const CallIds& ids) {
+  net::HeaderList headers;
+  append_call_id_headers(headers, ids.echoed());
+  const auto view = [](const std::optional<std::string>& text) {
+    return text ? std::optional<std::string_view>(*text) : std::nullopt;
+  };
+  const std::string body = responses_error_body(refusal.message,
+                                                refusal.status >= 500 ? "server_error" : "invalid_request_error",
+                                                view(refusal.param), view(refusal.code));
+  co_await writer.send(refusal.status, headers, "application/json", body);
+}
+
 // Everything the call holds for as long as it runs (a stream's whole relay included).
 struct ResponsesCallState {
   json::object body;
+  InheritedState inherited;               // previous_response_id's history, reasoning owners
+  std::optional<std::string> expanded_body;  // the client's body with that history in its input
   std::string chat_body;
   std::optional<api::RequestView> view;
   std::optional<ResponsesWire> wire;
@@ -114,13 +115,7 @@ struct ResponsesCallState {
 // Readies the call for the engine, without I/O, or says why it is refused.
 std::optional<Refusal> prepare(const SharedState& shared, const net::InboundRequest& request,
                                const TenantCaller* caller, ResponsesCallState& state, CallRequest& call) {
-  auto parsed = parse_body(request.body);
-  if (auto* refusal = std::get_if<Refusal>(&parsed)) return std::move(*refusal);
-  state.body = std::move(std::get<json::object>(parsed));
-  auto history = history_for(state.body);
-  if (auto* refusal = std::get_if<Refusal>(&history)) return std::move(*refusal);
-
-  auto translated = responses::to_chat_request(state.body, std::get<json::array>(history));
+  auto translated = responses::to_chat_request(state.body, state.inherited.history);
   if (auto* error = std::get_if<responses::TranslationError>(&translated)) {
     return Refusal{error->status, std::move(error->message), "invalid_request_error",
                    error->param.empty() ? std::nullopt : std::optional<std::string>(error->param), {}};
@@ -154,14 +149,20 @@ std::optional<Refusal> prepare(const SharedState& shared, const net::InboundRequ
     return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::move(denial->param), {}};
   }
   if (auto refusal = restrict_to_capable(shared, call, bridged.blockers)) return refusal;
+  auto turn = route_turn(shared, state.inherited, state.body, call);
+  if (auto* refusal = std::get_if<StateRefusal>(&turn)) {
+    return Refusal{refusal->status, std::move(refusal->message), "invalid_request_error", std::move(refusal->param), {}};
+  }
+  if (auto& expanded = std::get<TurnRouting>(turn).expanded_body) {
+    state.expanded_body = std::move(expanded);
+    call.client_body = *state.expanded_body;
+  }
   call.affinity = affinity_keys(*shared.config, request, *call.view, caller);
 
   responses::ResponseContext context{response_id_for(call.ids), std::move(bridged.echo), state.view->model, 0};
   state.wire.emplace(std::move(context), std::move(bridged.input_items));
-  // (b) Store seam: the finished Response and its input items, with the deployment that answered,
-  // would be kept here (for GET /v1/responses/{id}, input_items and previous_response_id). Nothing
-  // keeps them yet; `store` is accepted and echoed, as OpenAI defaults it to true.
-  state.wire->on_response_finished = nullptr;
+  // Each finished turn is kept for GET /v1/responses/{id}, input_items and previous_response_id.
+  save_turns(shared, caller, state.inherited, state.body, call.group, *state.wire);
   call.wire = &*state.wire;
   attach_accounting(shared, caller, gate, call, state.accounting);
   return std::nullopt;
@@ -176,6 +177,19 @@ asio::awaitable<void> run_responses(const SharedState& shared, WorkerResources& 
   call.ids = call_ids_for(request, worker.rng);
   call.endpoint = api::Endpoint::chat_completions;
   ResponsesCallState state;
+  auto parsed = parse_body(request.body);
+  if (auto* refusal = std::get_if<Refusal>(&parsed)) {
+    co_await send_refusal(writer, *refusal, call.ids);
+    co_return;
+  }
+  state.body = std::move(std::get<json::object>(parsed));
+  // What earlier turns left (the store thread reads it; this worker only waits).
+  auto inherited = co_await inherit_state(shared, caller, state.body);
+  if (auto* refusal = std::get_if<StateRefusal>(&inherited)) {
+    co_await send_state_refusal(writer, *refusal, call.ids);
+    co_return;
+  }
+  state.inherited = std::move(std::get<InheritedState>(inherited));
   if (auto refusal = prepare(shared, request, caller, state, call)) {
     co_await send_refusal(writer, *refusal, call.ids);
     co_return;

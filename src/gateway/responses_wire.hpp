@@ -24,6 +24,7 @@ struct FinishedResponse {
   const boost::json::object& response;     // the Response object the client received
   const boost::json::array& input_items;   // the request's input as items (history not included)
   const config::Deployment& deployment;    // the one that answered (affinity for follow-ups)
+  bool passed_through = false;             // the deployment answered in the Responses API itself
 };
 
 class ResponsesWire final : public ClientWire {
@@ -47,7 +48,10 @@ class ResponsesWire final : public ClientWire {
   const providers::responses::ResponseContext& context() const { return context_; }
 
   // Called by the bridged stream when its Response is final.
-  void finished(const boost::json::object& response, const config::Deployment& deployment) const;
+  void finished(const boost::json::object& response, const config::Deployment& deployment,
+                bool passed_through = false) const;
+  // A passed-through answer's Response object (JSON text), when someone listens for it.
+  void passed_through_finished(std::string_view response_json, const config::Deployment& deployment) const;
 
  private:
   providers::responses::ResponseContext context_;

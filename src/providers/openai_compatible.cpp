@@ -12,6 +12,7 @@
 #include "providers/media_answers.hpp"
 #include "providers/openai_stream.hpp"
 #include "providers/param_support.hpp"
+#include "providers/responses_passthrough.hpp"
 #include "providers/secret_redaction.hpp"
 #include "providers/upstream_call.hpp"
 #include "providers/upstream_failures.hpp"
@@ -69,6 +70,11 @@ boost::asio::awaitable<AttemptOutcome> attempt_upstream(AttemptContext& context)
   if (!target) {
     co_return AttemptFailure{router::ErrorKind::connection_failed, 0,
                              "invalid api_base for deployment " + deployment.model_name, std::nullopt};
+  }
+  // A Responses client at a deployment that speaks the API: its own body, passed through. Any
+  // other deployment gets the chat translation in `context.request` (the bridge), as below.
+  if (context.client_format == ClientFormat::responses && deployment.speaks_responses_api) {
+    co_return co_await attempt_responses_passthrough(context, *target);
   }
 
   const api::RequestView& request = context.request;

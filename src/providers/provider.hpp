@@ -93,6 +93,9 @@ class StreamSource {
   virtual std::string_view content_type() const { return "text/event-stream"; }
   virtual bool anthropic_wire() const { return false; }  // see FullResponse::anthropic_wire
   virtual bool responses_wire() const { return false; }  // see FullResponse::responses_wire
+  // A passed-through Responses stream: the final Response object (its terminal event's
+  // `response`), once that event has been read; empty before, and for every other stream.
+  virtual std::string_view final_response_json() const { return {}; }
 };
 
 using AttemptOutcome = std::variant<FullResponse, std::unique_ptr<StreamSource>, AttemptFailure>;

@@ -148,11 +148,42 @@ constexpr std::string_view client_call_id_sql = R"sql(
 ALTER TABLE llmux_spend_logs ADD COLUMN client_call_id TEXT;
 )sql";
 
-constexpr std::array<Migration, 4> all_migrations{{
+// The response store: /v1/responses turns kept for previous_response_id and GET/DELETE, and which
+// deployment made which reasoning item (encrypted_content affinity). Both expire; the expiry
+// indexes let the store thread's sweep find old rows without a scan.
+constexpr std::string_view responses_sql = R"sql(
+CREATE TABLE llmux_responses (
+  response_id TEXT PRIMARY KEY,
+  created_at BIGINT NOT NULL,
+  expires_at BIGINT NOT NULL,
+  key_hash TEXT NOT NULL,
+  team_id TEXT,
+  model_group TEXT NOT NULL,
+  deployment_id TEXT NOT NULL,
+  passed_through INTEGER NOT NULL DEFAULT 0,
+  status TEXT NOT NULL,
+  background INTEGER NOT NULL DEFAULT 0,
+  input_items TEXT NOT NULL DEFAULT '[]',
+  response TEXT NOT NULL
+);
+CREATE INDEX llmux_responses_expires ON llmux_responses (expires_at);
+CREATE TABLE llmux_response_reasoning (
+  item_id TEXT PRIMARY KEY,
+  response_id TEXT NOT NULL,
+  deployment_id TEXT NOT NULL,
+  key_hash TEXT NOT NULL,
+  expires_at BIGINT NOT NULL
+);
+CREATE INDEX llmux_response_reasoning_expires ON llmux_response_reasoning (expires_at);
+CREATE INDEX llmux_response_reasoning_response ON llmux_response_reasoning (response_id);
+)sql";
+
+constexpr std::array<Migration, 5> all_migrations{{
     {1, "keys, teams, users, spend logs", entities_sql},
     {2, "spend log indexes, change counter", spend_indexes_and_changes_sql},
     {3, "append-only spend logs: unique (start_time, call_id), key index only", lean_spend_logs_sql},
     {4, "spend logs keep the client's call id apart from the gateway's", client_call_id_sql},
+    {5, "response store: /v1/responses turns and reasoning item owners", responses_sql},
 }};
 
 }  // namespace

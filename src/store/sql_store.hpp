@@ -53,6 +53,17 @@ class SqlStore final : public Store {
   Result<std::vector<SpendRow>> spend_logs(const SpendLogFilter& filter) override;
   Result<std::vector<SpendReportRow>> spend_report(const SpendReportQuery& query) override;
 
+  Result<bool> insert_response(const ResponseRow& row) override;
+  Result<std::optional<ResponseRow>> get_response(std::string_view response_id, Millis now) override;
+  Status insert_reasoning_owners(const std::vector<std::string>& item_ids, std::string_view response_id,
+                                 std::string_view deployment_id, std::string_view key_hash, Millis now,
+                                 Millis expires_at) override;
+  Result<bool> delete_response(std::string_view response_id) override;
+  Result<bool> set_response_status(std::string_view response_id, std::string_view status,
+                                   std::string_view response_json) override;
+  Result<std::vector<ReasoningOwner>> reasoning_owners(std::span<const std::string> item_ids, Millis now) override;
+  Result<std::size_t> sweep_expired_responses(Millis now) override;
+
   Result<std::int64_t> change_version() override;
   Result<std::vector<ChangeNotice>> poll_notifications() override;
 

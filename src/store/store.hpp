@@ -7,10 +7,12 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "store/response_rows.hpp"
 #include "store/rows.hpp"
 #include "store/store_result.hpp"
 
@@ -154,6 +156,24 @@ class Store : public SpendSink {
 
   virtual Result<std::vector<SpendRow>> spend_logs(const SpendLogFilter& filter) = 0;
   virtual Result<std::vector<SpendReportRow>> spend_report(const SpendReportQuery& query) = 0;
+
+  // The response store (/v1/responses state). Insert refuses to replace a row: false when the id
+  // is already stored (an upstream repeating another caller's id must not take that row over).
+  // Reads treat rows whose expires_at <= now as gone; the sweep deletes them. At most
+  // kMaxReasoningLookup ids are looked up at once.
+  virtual Result<bool> insert_response(const ResponseRow& row) = 0;
+  virtual Result<std::optional<ResponseRow>> get_response(std::string_view response_id, Millis now) = 0;
+  // Only who made which reasoning items, for a turn whose content is not kept (store: false): an
+  // id and a deployment, so encrypted reasoning still goes back where it can be read.
+  virtual Status insert_reasoning_owners(const std::vector<std::string>& item_ids, std::string_view response_id,
+                                         std::string_view deployment_id, std::string_view key_hash, Millis now,
+                                         Millis expires_at) = 0;
+  virtual Result<bool> delete_response(std::string_view response_id) = 0;  // false: there was none
+  virtual Result<bool> set_response_status(std::string_view response_id, std::string_view status,
+                                           std::string_view response_json) = 0;
+  virtual Result<std::vector<ReasoningOwner>> reasoning_owners(std::span<const std::string> item_ids, Millis now) = 0;
+  virtual Result<std::size_t> sweep_expired_responses(Millis now) = 0;  // rows removed
+  static constexpr std::size_t kMaxReasoningLookup = 256;
 
   // Change feed for cache invalidation across instances: a counter bumped in the same transaction
   // as every key/team/user insert, update, delete, block and budget reset (spend batches do not

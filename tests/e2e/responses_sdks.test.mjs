@@ -156,8 +156,10 @@ test('openai SDK: a refused request is a BadRequestError naming the param', asyn
     (error) => error instanceof OpenAI.BadRequestError && error.status === 400 && error.param === 'tools[0].type' &&
       /web_search/.test(error.message),
   );
+  // An id the response store does not hold (responses_state_sdk.test.mjs follows real ones).
   await assert.rejects(
     client.responses.create({ model: 'gpt', input: 'x', previous_response_id: 'resp_1' }),
-    (error) => error instanceof OpenAI.BadRequestError && error.param === 'previous_response_id',
+    (error) => error instanceof OpenAI.NotFoundError && error.param === 'previous_response_id' &&
+      error.code === 'previous_response_not_found',
   );
 });

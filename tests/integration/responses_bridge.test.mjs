@@ -273,7 +273,6 @@ test('what a chat deployment cannot honour is refused with a 400 naming it, in O
     [{ model: 'gpt', input: 'x', tools: [{ type: 'web_search' }] }, 'tools[0].type', /web_search/],
     [{ model: 'claude', input: 'x', tools: [weatherTool, { type: 'file_search', vector_store_ids: ['vs_1'] }] }, 'tools[1].type', /file_search/],
     [{ model: 'gpt', input: 'x', background: true }, 'background', /background/],
-    [{ model: 'gpt', input: 'x', previous_response_id: 'resp_123' }, 'previous_response_id', /state/],
     [{ model: 'gpt', input: [{ type: 'item_reference', id: 'msg_1' }] }, 'input[0]', /item_reference/],
     [{ model: 'gpt', input: [{ role: 'user', content: [{ type: 'input_image', file_id: 'file-1' }] }] }, 'input[0].content[0].file_id', /file_id/],
     [{ model: 'gpt', input: 'x', temperature: 5 }, 'temperature', /Expected a value <= 2/],

@@ -10,6 +10,7 @@
 #include "openai_chat.hpp"
 #include "openai_media.hpp"
 #include "openai_responses.hpp"
+#include "responses_api.hpp"
 
 namespace llmux::mock {
 namespace http = boost::beast::http;
@@ -36,6 +37,7 @@ Reply introspection(const HttpRequest& request, std::string_view path, MockState
   if (path == "/__mock/reset" && method == http::verb::post) {
     state.log.clear();
     state.counters.clear();
+    state.responses.clear();
     return json_reply(200, R"({"cleared":"all"})");
   }
   return openai_error(404, "mock-upstream: unknown introspection route", "invalid_request_error");
@@ -99,7 +101,8 @@ Reply handle_route(Route route, const MockRequest& request) {
                       "invalid_request_error", std::nullopt, "unknown_url");
 }
 
-Reply faulted_or_normal(Route route, ApiFamily family, const MockRequest& request) {
+template <class Normal>
+Reply faulted_or_normal(ApiFamily family, const MockRequest& request, Normal normal) {
   const FaultSpec& fault = request.fault;
   if (fault.reset) {
     Reply reply;
@@ -113,7 +116,7 @@ Reply faulted_or_normal(Route route, ApiFamily family, const MockRequest& reques
                         "mock_fault_error");
   }
   if (fault.content_policy) return content_policy_error(family);
-  return handle_route(route, request);
+  return normal();
 }
 
 void apply_stream_faults(Reply& reply, const FaultSpec& fault, ApiFamily family) {
@@ -185,11 +188,16 @@ Reply dispatch(const HttpRequest& request, MockState& state) {
   mock.id = state.next_id.fetch_add(1, std::memory_order_relaxed);
   mock.created = unix_now();
 
-  const Route route = route_for(path);
+  const std::string_view query = target.size() > raw_path.size() ? target.substr(raw_path.size() + 1) : "";
+  const auto responses_route = responses_route_for(path);
+  const Route route = responses_route ? Route::unknown : route_for(path);
   const ApiFamily family =
       route == Route::messages || route == Route::count_tokens ? ApiFamily::anthropic : ApiFamily::openai;
-  Reply reply = faulted_or_normal(route, family, mock);
-  if (reply.stream) apply_stream_faults(reply, mock.fault, family);
+  Reply reply = faulted_or_normal(family, mock, [&] {
+    return responses_route ? responses_api(*responses_route, mock, query, state.responses) : handle_route(route, mock);
+  });
+  // A Responses stream applies its faults itself: they end it with its own events.
+  if (reply.stream && !responses_route) apply_stream_faults(reply, mock.fault, family);
   reply.delay = std::chrono::milliseconds(mock.fault.delay_ms);
 
   const std::string request_id = "req_mock_" + std::to_string(mock.id);

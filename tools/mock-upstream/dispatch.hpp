@@ -11,6 +11,7 @@
 #include "fault_spec.hpp"
 #include "reply.hpp"
 #include "request_log.hpp"
+#include "responses_memory.hpp"
 
 namespace llmux::mock {
 
@@ -20,6 +21,7 @@ struct MockState {
   RequestLog log;
   FaultCounters counters;
   std::atomic<std::uint64_t> next_id{1};
+  ResponsesMemory responses;  // what POST …/responses stored (store: true)
 };
 
 using HttpRequest = boost::beast::http::request<boost::beast::http::string_body>;

@@ -73,6 +73,8 @@ constexpr Field kFields[] = {
     {"reset", [](FaultSpec& s, V) { return s.reset = true; }},
     {"content_policy", [](FaultSpec& s, V) { return s.content_policy = true; }},
     {"thinking", [](FaultSpec& s, V) { return s.thinking = true; }},
+    {"response_failed", [](FaultSpec& s, V v) { return set(s.response_failed, v); }},
+    {"no_final_event", [](FaultSpec& s, V) { return s.no_final_event = true; }},
 };
 
 }  // namespace

@@ -30,6 +30,10 @@ struct FaultSpec {
   std::optional<std::string> tool_call;
   bool thinking = false;
   std::optional<std::string> stream_error;  // error type, e.g. overloaded_error
+  // Responses API: end with response.failed carrying this error code instead of response.completed
+  // (a whole answer: a 200 whose Response has status "failed").
+  std::optional<std::string> response_failed;
+  bool no_final_event = false;  // Responses API streams: end cleanly without the terminal event
 
   // The merged spec as written ("k=v,..."), used as the `times` counter key when `key` is absent.
   std::string canonical;

@@ -246,6 +246,58 @@ expect_status 503 "faults apply to the media routes"
 req "$mock/v1/nowhere" -d '{}'
 expect_status 404 "unknown route"
 
+# --- OpenAI Responses API ------------------------------------------------------------------------
+resp="$mock/v1/responses"
+req "$resp" -d '{"model":"m","input":"Remember me"}'
+expect_status 200 "responses"
+expect_json 'd["object"], d["status"], d["output"][0]["content"][0]["text"], d["usage"]["input_tokens"]' \
+  "('response', 'completed', 'Mock reply to: Remember me', 3)" "responses text"
+rid="$(json 'd["id"]')"
+req "$resp" -d "{\"model\":\"m\",\"input\":[{\"role\":\"user\",\"content\":\"next\"}],\"previous_response_id\":\"$rid\"}"
+expect_json 'd["previous_response_id"], d["output"][0]["content"][0]["text"]' "('$rid', 'Mock reply to: next')" "previous_response_id"
+rid2="$(json 'd["id"]')"
+req "$resp" -d '{"model":"m","input":"x","previous_response_id":"resp_nope"}'
+expect_status 404 "unknown previous_response_id"
+expect_body '"code":"previous_response_not_found"' "unknown previous_response_id"
+req "$mock/v1/responses/$rid2/input_items?order=asc&limit=2"
+expect_json '[i.get("role") for i in d["data"]], d["has_more"]' "(['user', 'assistant'], True)" "input_items"
+req "$mock/v1/responses/$rid2"
+expect_json 'd["id"]' "$rid2" "retrieve"
+req -X POST "$mock/v1/responses/$rid2/cancel"
+expect_status 400 "cancel of a foreground response"
+req "$resp" -d '{"model":"m","input":"later","background":true}'
+bg="$(json 'd["id"]')"
+req -X POST "$mock/v1/responses/$bg/cancel"
+expect_json 'd["status"]' "cancelled" "cancel of a background response"
+req -X DELETE "$mock/v1/responses/$rid2"
+expect_json 'd["deleted"]' "True" "delete"
+req "$mock/v1/responses/$rid2"
+expect_status 404 "deleted response"
+req "$resp" -d '{"model":"m","input":"why","reasoning":{"effort":"low"},"include":["reasoning.encrypted_content"]}'
+expect_json 'd["output"][0]["type"], d["usage"]["output_tokens_details"]["reasoning_tokens"] > 0' "('reasoning', True)" "reasoning"
+rs="$(json 'json.dumps(d["output"][0])')"
+req "$resp" -d "{\"model\":\"m\",\"input\":[$rs,{\"role\":\"user\",\"content\":\"go on\"}]}"
+expect_status 200 "own encrypted reasoning is accepted"
+req "$resp" -d '{"model":"m","input":[{"type":"reasoning","id":"rs_x","summary":[],"encrypted_content":"forged"}]}'
+expect_body '"code":"invalid_encrypted_content"' "foreign encrypted reasoning"
+tools='"tools":[{"type":"function","name":"get_weather","parameters":{"type":"object","properties":{"city":{"type":"string"}}}}]'
+req "$resp" -d "{\"model\":\"m\",\"input\":\"w\",$tools,\"tool_choice\":\"required\"}"
+expect_json 'd["output"][0]["type"], d["output"][0]["arguments"]' "('function_call', '{\"city\":\"Paris\"}')" "responses function call"
+req "$resp" -H "x-mock-fault: chunks=3" -d '{"model":"m","input":"Stream it","stream":true}'
+expect_body "event: response.created" "responses stream"
+expect_count "event: response.output_text.delta" 3 "responses stream deltas"
+expect_body "event: response.completed" "responses stream"
+req "$resp" -H "x-mock-fault: chunks=4,stream_error=server_error" -d '{"model":"m","input":"s","stream":true}'
+expect_count "event: response.output_text.delta" 2 "responses stream_error"
+expect_body "event: error" "responses stream_error"
+req "$resp" -H "x-mock-fault: response_failed=server_error" -d '{"model":"m","input":"s","stream":true}'
+expect_body "event: response.failed" "responses response_failed"
+expect_no_body "response.completed" "responses response_failed"
+req "$resp" -H "x-mock-fault: no_final_event" -d '{"model":"m","input":"s","stream":true}'
+expect_no_body "response.completed" "responses no_final_event"
+req "$resp" -d '{"input":"no model"}'
+expect_status 400 "responses without a model"
+
 # --- Anthropic ---------------------------------------------------------------------------------
 msgs="$mock/v1/messages"
 ah=(-H "x-api-key: sk-ant-test" -H "anthropic-version: 2023-06-01")

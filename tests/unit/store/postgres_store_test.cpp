@@ -11,6 +11,7 @@
 
 #include "store/spend_writer.hpp"
 #include "store_entity_behaviour.hpp"
+#include "store_response_behaviour.hpp"
 #include "store_spend_behaviour.hpp"
 
 namespace llmux::store::testing {
@@ -51,7 +52,7 @@ class PostgresBackend {
   std::unique_ptr<SqlStore> fresh(SqlStore::Clock clock) {
     exec(
         "DROP TABLE IF EXISTS llmux_keys, llmux_teams, llmux_users, llmux_spend_logs, llmux_changes, "
-        "schema_migrations CASCADE");
+        "llmux_responses, llmux_response_reasoning, schema_migrations CASCADE");
     return reopen(std::move(clock));
   }
   std::unique_ptr<SqlStore> reopen(SqlStore::Clock clock) {
@@ -74,6 +75,7 @@ using PostgresStoreOnly = StoreBehaviour<PostgresBackend>;
 
 INSTANTIATE_TYPED_TEST_SUITE_P(PostgresStore, StoreEntities, PostgresBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(PostgresStore, StoreSpend, PostgresBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(PostgresStore, StoreResponses, PostgresBackend);
 
 TEST_F(PostgresStoreOnly, ChangesReachAnotherInstanceByNotify) {
   auto other = reopen();  // a second gateway instance

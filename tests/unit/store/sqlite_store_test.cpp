@@ -11,6 +11,7 @@
 
 #include "store/store_factory.hpp"
 #include "store_entity_behaviour.hpp"
+#include "store_response_behaviour.hpp"
 #include "store_spend_behaviour.hpp"
 
 namespace llmux::store::testing {
@@ -82,6 +83,7 @@ class SqliteBackend {
 
 INSTANTIATE_TYPED_TEST_SUITE_P(SqliteStore, StoreEntities, SqliteBackend);
 INSTANTIATE_TYPED_TEST_SUITE_P(SqliteStore, StoreSpend, SqliteBackend);
+INSTANTIATE_TYPED_TEST_SUITE_P(SqliteStore, StoreResponses, SqliteBackend);
 
 TEST(SqliteStoreFile, CreatedOnFirstStartInWalMode) {
   SqliteBackend backend;
