@@ -1,6 +1,7 @@
 #include "gateway/responses_call.hpp"
 
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
 
 #include "api/error_body.hpp"
 #include "gateway/affinity_keys.hpp"
@@ -106,6 +107,8 @@ struct ResponsesCallState {
   json::object body;
   InheritedState inherited;               // previous_response_id's history, reasoning owners
   std::optional<std::string> expanded_body;  // the client's body with that history in its input
+  std::size_t resolved_references = 0;       // item_references replaced by the stored items
+  std::string resolved_body;                 // the client's body after that, for native deployments
   std::string chat_body;
   std::optional<api::RequestView> view;
   std::optional<ResponsesWire> wire;
@@ -145,6 +148,10 @@ std::optional<Refusal> prepare(const SharedState& shared, const net::InboundRequ
   call.view = &*state.view;
   call.group = std::move(*group);
   call.client_body = request.body;  // for a deployment that speaks the Responses API natively
+  if (state.resolved_references > 0) {
+    state.resolved_body = json::serialize(state.body);
+    call.client_body = state.resolved_body;
+  }
   if (auto denial = restrict_by_tags(shared, caller, call, gate.model, request.header("x-litellm-tags"))) {
     return Refusal{denial->status, std::move(denial->message), std::move(denial->type), std::move(denial->param), {}};
   }
@@ -190,6 +197,7 @@ asio::awaitable<void> run_responses(const SharedState& shared, WorkerResources& 
     co_return;
   }
   state.inherited = std::move(std::get<InheritedState>(inherited));
+  state.resolved_references = co_await resolve_item_references(shared, caller, state.body);
   if (auto refusal = prepare(shared, request, caller, state, call)) {
     co_await send_refusal(writer, *refusal, call.ids);
     co_return;

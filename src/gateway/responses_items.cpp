@@ -1,5 +1,7 @@
 #include "gateway/responses_items.hpp"
 
+#include <algorithm>
+
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <charconv>
@@ -114,6 +116,54 @@ std::vector<std::string> encrypted_reasoning_ids(const json::object& request_bod
     if (!id.empty() && ids.size() < limit) ids.emplace_back(id);
   }
   return ids;
+}
+
+std::vector<std::string> item_reference_ids(const json::object& request_body, std::size_t limit) {
+  std::vector<std::string> ids;
+  const json::value* input = request_body.if_contains("input");
+  if (!input || !input->is_array()) return ids;
+  for (const json::value& item : input->get_array()) {
+    const json::object* object = item.if_object();
+    if (!object || text_of(*object, "type") != "item_reference") continue;
+    const std::string_view id = text_of(*object, "id");
+    if (id.empty() || ids.size() >= limit) continue;
+    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.emplace_back(id);
+  }
+  return ids;
+}
+
+std::optional<std::string> response_id_of_item(std::string_view item_id) {
+  constexpr std::size_t kHexDigits = 32;
+  const auto underscore = item_id.find('_');
+  if (underscore == std::string_view::npos || underscore == 0) return std::nullopt;
+  const std::string_view rest = item_id.substr(underscore + 1);
+  if (rest.size() <= kHexDigits) return std::nullopt;  // the item's number follows the digits
+  const std::string_view hex = rest.substr(0, kHexDigits);
+  if (hex.find_first_not_of("0123456789abcdef") != std::string_view::npos) return std::nullopt;
+  std::string_view number = rest.substr(kHexDigits);
+  if (number.front() == '_') number.remove_prefix(1);
+  if (number.empty() || number.size() > 9 || number.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  return "resp_" + std::string(hex);
+}
+
+std::size_t replace_item_references(json::object& request_body,
+                                    const std::function<const json::value*(std::string_view)>& find) {
+  json::value* input = request_body.if_contains("input");
+  if (!input || !input->is_array()) return 0;
+  std::size_t replaced = 0;
+  for (json::value& item : input->get_array()) {
+    const json::object* object = item.if_object();
+    if (!object || text_of(*object, "type") != "item_reference") continue;
+    const std::string_view id = text_of(*object, "id");
+    if (id.empty()) continue;
+    if (const json::value* found = find(id)) {
+      item = *found;
+      ++replaced;
+    }
+  }
+  return replaced;
 }
 
 std::variant<ItemsQuery, QueryError> read_items_query(const std::optional<std::string>& limit,

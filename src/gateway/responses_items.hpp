@@ -6,6 +6,7 @@
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -37,6 +38,18 @@ std::vector<std::string> reasoning_item_ids(const boost::json::object& response)
 
 // Reasoning input items that carry encrypted_content and an id: whose deployment must see them.
 std::vector<std::string> encrypted_reasoning_ids(const boost::json::object& request_body, std::size_t limit);
+
+// item_reference ids in the request's input (at most `limit`), in order, without duplicates.
+std::vector<std::string> item_reference_ids(const boost::json::object& request_body, std::size_t limit);
+
+// The response a bridged item id was made in: items are "<prefix>_<the response id's 32 hex
+// digits><n>" (providers/responses/response_object.hpp) or "<prefix>_<32 hex>_<n>" (stored input
+// items, as_stored_items), the response "resp_<32 hex>". nullopt for any other id (an upstream's).
+std::optional<std::string> response_id_of_item(std::string_view item_id);
+
+// Replaces each item_reference in the input whose id `find` knows by that item; returns how many.
+std::size_t replace_item_references(boost::json::object& request_body,
+                                    const std::function<const boost::json::value*(std::string_view)>& find);
 
 struct ItemsQuery {
   std::size_t limit = 20;

@@ -1,6 +1,7 @@
 #include "gateway/responses_state.hpp"
 
 #include <boost/json/serialize.hpp>
+#include <algorithm>
 #include <chrono>
 
 #include "gateway/responses_items.hpp"
@@ -109,6 +110,53 @@ asio::awaitable<std::variant<InheritedState, StateRefusal>> inherit_state(const 
     }
   }
   co_return state;
+}
+
+asio::awaitable<std::size_t> resolve_item_references(const SharedState& shared, const TenantCaller* caller,
+                                                     json::object& body) {
+  // Bounds the store reads one request can cause.
+  constexpr std::size_t kMaxReferences = 1000, kMaxResponses = 32;
+  if (!shared.tenants) co_return 0;
+  std::vector<std::string> response_ids;
+  for (const std::string& item : item_reference_ids(body, kMaxReferences)) {
+    auto response = response_id_of_item(item);
+    if (!response || response_ids.size() >= kMaxResponses) continue;
+    if (std::find(response_ids.begin(), response_ids.end(), *response) == response_ids.end()) {
+      response_ids.push_back(std::move(*response));
+    }
+  }
+  if (response_ids.empty()) co_return 0;
+  using RowsResult = store::Result<std::vector<store::ResponseRow>>;
+  auto job = [ids = response_ids, now = now_millis()](store::Store& store) -> RowsResult {
+    std::vector<store::ResponseRow> rows;
+    for (const std::string& id : ids) {
+      auto row = store.get_response(id, now);
+      if (!row) return row.error();
+      if (row.value()) rows.push_back(std::move(*row.value()));
+    }
+    return rows;
+  };
+  RowsResult rows = co_await on_store<RowsResult>(shared.tenants->store_thread, std::move(job));
+  if (!rows) {
+    LLMUX_WARN("response store: item references not resolved: " + rows.error().message);
+    co_return 0;
+  }
+  json::array items;  // every item of the caller's turns named, earlier turns' included
+  for (const store::ResponseRow& row : rows.value()) {
+    if (!visible_to(row, caller)) continue;  // another key's items stay unknown to this one
+    if (auto history = history_of(row)) {
+      for (json::value& item : *history) items.push_back(std::move(item));
+    }
+  }
+  co_return replace_item_references(body, [&items](std::string_view id) -> const json::value* {
+    for (const json::value& item : items) {
+      const json::object* object = item.if_object();
+      if (!object) continue;
+      const json::value* item_id = object->if_contains("id");
+      if (item_id && item_id->is_string() && item_id->get_string() == id) return &item;
+    }
+    return nullptr;
+  });
 }
 
 std::variant<TurnRouting, StateRefusal> route_turn(const SharedState& shared, const InheritedState& inherited,

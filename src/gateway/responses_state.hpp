@@ -51,6 +51,13 @@ boost::asio::awaitable<std::variant<InheritedState, StateRefusal>> inherit_state
                                                                                  const TenantCaller* caller,
                                                                                  const boost::json::object& body);
 
+// Replaces the input's item_references to items of this caller's stored turns (bridged ones: what
+// clients such as the Vercel AI SDK send under `store: true`) by the items themselves, so any
+// deployment can take them; returns how many. An id not found (or an upstream's own) is left as
+// it is: a deployment that speaks the Responses API resolves its own, the bridge refuses it by name.
+boost::asio::awaitable<std::size_t> resolve_item_references(const SharedState& shared, const TenantCaller* caller,
+                                                            boost::json::object& body);
+
 // Once the group is known: pins the call (joined with tag routing's filter in
 // `call.deployment_filter`) and says whether the client's body must carry the history itself
 // (`expanded_body` set, for the deployments that get the client's body). A refusal when no

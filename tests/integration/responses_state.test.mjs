@@ -163,6 +163,34 @@ test('previous_response_id on a bridged deployment prepends the stored history',
   assert.ok(items.json.data.every((item) => typeof item.id === 'string'));
 });
 
+test('item_reference to a stored bridged item is resolved (the Vercel AI SDK under store: true); another key\'s is not', async () => {
+  const keyA = (await request('POST', '/key/generate', { body: {} })).json.key;
+  const keyB = (await request('POST', '/key/generate', { body: {} })).json.key;
+  const first = await create({ model: 'bridged', input: 'remember the word teal' }, { key: keyA });
+  assert.equal(first.status, 200, first.text);
+  const message = first.json.output.find((item) => item.type === 'message');
+  await mock.clearRequests();
+  const input = [
+    { role: 'user', content: 'remember the word teal' },
+    { type: 'item_reference', id: message.id },
+    { role: 'user', content: 'which word?' },
+  ];
+  const next = await create({ model: 'bridged', input }, { key: keyA });
+  assert.equal(next.status, 200, next.text);
+  assertOpenAiShape('Response', next.json);
+  const [sent] = await mockRequestsTo(mock, 'brg');
+  const messages = JSON.parse(sent.body).messages;
+  assert.deepEqual(messages.map((m) => m.role), ['user', 'assistant', 'user']);
+  assert.match(JSON.stringify(messages[1].content), /Mock reply to: remember the word teal/);
+  // Another key cannot read A's items through a reference: refused by name, nothing sent.
+  await mock.clearRequests();
+  const asB = await create({ model: 'bridged', input }, { key: keyB });
+  assert.equal(asB.status, 400, asB.text);
+  assert.equal(asB.json.error.param, 'input[1]');
+  assert.match(asB.json.error.message, /item_reference/);
+  assert.equal((await mockRequestsTo(mock, 'brg')).length, 0);
+});
+
 test('GET, input_items, cancel and DELETE of a bridged response are served from the store', async () => {
   const made = await create({ model: 'bridged', input: [{ role: 'user', content: 'one' }, { role: 'user', content: 'two' }, { role: 'user', content: 'three' }] });
   assert.equal(made.status, 200, made.text);

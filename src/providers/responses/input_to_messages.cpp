@@ -42,8 +42,8 @@ class ItemConverter {
     if (kind == "function_call_output") return function_call_output(*item, at);
     if (kind == "reasoning") return reasoning(*item, at);
     if (kind == "item_reference") {
-      blockers_.push_back({at, "an item_reference needs the items of earlier responses, which llmux does not keep "
-                               "for a chat completions deployment; send the items themselves"});
+      blockers_.push_back({at, "an item_reference names an item that is not among this caller's stored responses, "
+                               "so a chat completions deployment cannot be sent it; send the item itself"});
       return std::nullopt;
     }
     blockers_.push_back({at + ".type", "input items of type '" + std::string(kind) +

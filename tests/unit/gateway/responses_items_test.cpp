@@ -50,6 +50,35 @@ TEST(ResponsesItems, HistoryIsInputThenOutput) {
   EXPECT_FALSE(history_of(row));
 }
 
+TEST(ResponsesItems, ABridgedItemIdNamesItsResponse) {
+  const std::string hex = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(response_id_of_item("msg_" + hex + "0"), "resp_" + hex);
+  EXPECT_EQ(response_id_of_item("fc_" + hex + "12"), "resp_" + hex);
+  EXPECT_EQ(response_id_of_item("msg_" + hex + "_3"), "resp_" + hex);  // a stored input item
+  EXPECT_EQ(response_id_of_item("msg_" + hex), std::nullopt);          // no item number
+  EXPECT_EQ(response_id_of_item("msg_" + hex + "x"), std::nullopt);
+  EXPECT_EQ(response_id_of_item("msg_0123456789ABCDEF0123456789abcdef0"), std::nullopt);
+  // An upstream's own id (OpenAI: 48 hex digits) is not ours.
+  EXPECT_EQ(response_id_of_item("msg_67ccd3acc8d48190a77525dc6de64b4104becb25c5e41a9e"), std::nullopt);
+  EXPECT_EQ(response_id_of_item("_" + hex + "0"), std::nullopt);
+  EXPECT_EQ(response_id_of_item(""), std::nullopt);
+}
+
+TEST(ResponsesItems, ItemReferencesAreReplacedByTheItemsFound) {
+  json::object body = json::parse(R"({"input":[{"role":"user","content":"hi"},{"type":"item_reference","id":"a"},
+      {"type":"item_reference","id":"a"},{"type":"item_reference","id":"unknown"},{"type":"item_reference"}]})")
+                          .as_object();
+  EXPECT_EQ(item_reference_ids(body, 10), (std::vector<std::string>{"a", "unknown"}));
+  EXPECT_EQ(item_reference_ids(body, 1), (std::vector<std::string>{"a"}));
+  const json::value found = json::parse(R"({"type":"message","role":"assistant","id":"a","content":"yo"})");
+  const auto replaced = replace_item_references(body, [&](std::string_view id) { return id == "a" ? &found : nullptr; });
+  EXPECT_EQ(replaced, 2u);
+  const json::array& input = body.at("input").as_array();
+  EXPECT_EQ(input.at(1), found);
+  EXPECT_EQ(input.at(2), found);
+  EXPECT_EQ(input.at(3).at("type"), "item_reference");  // left for a deployment that knows it
+}
+
 TEST(ResponsesItems, EncryptedReasoningIdsAreBounded) {
   const json::object body = json::parse(R"({"input":[{"type":"reasoning","id":"rs_1","encrypted_content":"e"},
     {"type":"reasoning","id":"rs_2"},{"type":"reasoning","id":"rs_3","encrypted_content":""},
