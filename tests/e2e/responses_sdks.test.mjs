@@ -117,6 +117,17 @@ for (const [wire, group] of wires) {
     assert.equal(plain.text, 'Mock reply to: Say hi');
     assert.ok(plain.usage.inputTokens > 0 && plain.usage.outputTokens > 0);
 
+    // A second turn from the first one's messages: under its default store: true the SDK sends the
+    // earlier assistant message as an item_reference, which llmux resolves from its store.
+    await mock.clearRequests();
+    const followUp = await generateText({
+      model: openai(group),
+      messages: [{ role: 'user', content: 'Say hi' }, ...plain.response.messages, { role: 'user', content: 'And again' }],
+    });
+    assert.equal(followUp.text, 'Mock reply to: And again');
+    const sent = JSON.stringify((await mock.requests()).requests ?? (await mock.requests()));
+    assert.match(sent, /Mock reply to: Say hi/, 'the referenced assistant message reached the deployment');
+
     const seen = [];
     const tools = {
       get_weather: aiTool({
