@@ -219,6 +219,19 @@ test('reasoning survives both hops: reasoning_content (chat) and thinking (Anthr
   const anthropicBody = await lastBody('an-think');
   assert.equal(anthropicBody.thinking?.type, 'enabled', 'reasoning.effort became Anthropic thinking');
 
+  // Anthropic's signed thinking rides in the reasoning item's encrypted_content, and an item sent
+  // back (stateless, as the Agents SDK does) returns to Anthropic as a thinking block with its signature.
+  const signed = claudeAnswer.json.output[0].encrypted_content;
+  assert.match(signed, /^llmux\.thinking\.v1:/);
+  const next = await post({ model: 'claude-thinking', reasoning: { effort: 'low' },
+    input: [{ role: 'user', content: 'Why?' }, ...claudeAnswer.json.output, { role: 'user', content: 'Go on' }] });
+  assert.equal(next.status, 200);
+  const assistant = (await lastBody('an-think')).messages.find((m) => m.role === 'assistant');
+  const thinkingBlock = assistant.content.find((b) => b.type === 'thinking');
+  assert.ok(thinkingBlock?.signature, 'the thinking block went back with its signature');
+  assert.equal(thinkingBlock.thinking, 'Mock thinking about: Why?');
+  assert.equal(chatAnswer.json.output[0].encrypted_content, undefined, 'a chat reasoning_content has no signature');
+
   for (const group of ['gpt-thinking', 'claude-thinking']) {
     const streamed = await post({ model: group, input: 'Why?', stream: true, reasoning: { effort: 'low' } });
     const events = checkedEvents(streamed.events);

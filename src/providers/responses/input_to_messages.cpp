@@ -3,6 +3,7 @@
 #include <string>
 
 #include "providers/responses/field_errors.hpp"
+#include "providers/responses/response_object.hpp"
 
 namespace llmux::providers::responses {
 
@@ -71,6 +72,7 @@ class ItemConverter {
     if (converted.is_null()) return std::nullopt;  // every part was a blocker
     // developer becomes system: every chat server and template knows it, and OpenAI treats them alike.
     messages_.push_back(json::object{{"role", role == "developer" ? "system" : role}, {"content", std::move(converted)}});
+    pending_thinking_.clear();
     open_assistant_ = false;
     return std::nullopt;
   }
@@ -188,6 +190,7 @@ class ItemConverter {
     }
     messages_.push_back(json::object{{"role", "assistant"}, {"content", text}});
     open_assistant_ = true;
+    attach_pending_thinking();
     return std::nullopt;
   }
 
@@ -203,6 +206,7 @@ class ItemConverter {
       messages_.push_back(json::object{{"role", "assistant"}, {"content", nullptr}});
       open_assistant_ = true;
     }
+    attach_pending_thinking();
     json::object& turn = messages_.back().as_object();
     if (json::value* content = turn.if_contains("content"); content && content->is_string() && content->get_string().empty()) {
       *content = nullptr;
@@ -243,6 +247,7 @@ class ItemConverter {
       return invalid_type(at + ".output", "a string or an array", *output);
     }
     messages_.push_back(json::object{{"role", "tool"}, {"tool_call_id", item.at("call_id")}, {"content", text}});
+    pending_thinking_.clear();
     open_assistant_ = false;
     return std::nullopt;
   }
@@ -261,13 +266,31 @@ class ItemConverter {
     }
     if (const json::value* encrypted = given(item, "encrypted_content"); encrypted && !encrypted->is_string()) {
       return invalid_type(at + ".encrypted_content", "a string", *encrypted);
+    } else if (encrypted) {
+      // Signed Anthropic thinking the bridge made: back onto the assistant turn it came with, as
+      // `thinking_blocks`, which the Anthropic adapter sends as thinking blocks. Anything else
+      // encrypted is left out of the chat body (see the header).
+      if (auto blocks = thinking_from_encrypted_content(encrypted->get_string())) {
+        for (json::value& block : *blocks) pending_thinking_.push_back(std::move(block));
+      }
     }
-    return std::nullopt;  // left out of the chat body (see the header)
+    return std::nullopt;
+  }
+
+  // Reasoning precedes the message or tool calls of its turn; a turn that already got its blocks
+  // (or any later message) takes none.
+  void attach_pending_thinking() {
+    if (pending_thinking_.empty() || messages_.empty()) return;
+    json::object& turn = messages_.back().as_object();
+    if (!turn.contains("thinking_blocks")) turn["thinking_blocks"] = json::array{};
+    for (json::value& block : pending_thinking_) turn["thinking_blocks"].as_array().push_back(std::move(block));
+    pending_thinking_.clear();
   }
 
   json::array& messages_;
   std::vector<Blocker>& blockers_;
   bool open_assistant_ = false;  // the last message is an assistant turn further tool calls join
+  json::array pending_thinking_;  // signed thinking of reasoning items not yet given to a turn
 };
 
 // The request's input as items, for a store's `input_items`.

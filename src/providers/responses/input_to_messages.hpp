@@ -10,7 +10,9 @@
 //   function_call                 -> a tool call on the assistant turn it follows (or a new one)
 //   function_call_output          -> a `tool` message
 //   reasoning                     -> checked, then left out: chat completions has no portable field to
-//                                    send earlier reasoning back (encrypted_content no backend can read)
+//                                    send earlier reasoning back (encrypted_content no backend can read),
+//                                    except the bridge's own signed Anthropic thinking: thinking_blocks on
+//                                    the assistant turn that follows
 //   item_reference, image file_ids, file_url/file_id files, other item types -> blockers
 //
 // `history` (items of earlier turns, for previous_response_id) goes before `input`; its items are

@@ -38,10 +38,15 @@ std::variant<json::object, TranslationError> response_from_chat(std::string_view
   if (message) {
     std::string_view reasoning = string_member_or(*message, "reasoning_content");
     if (reasoning.empty()) reasoning = string_member_or(*message, "reasoning");
-    if (!reasoning.empty()) {
-      output.push_back(json::object{{"id", item_id("rs", context.response_id, output.size())},
-                                    {"type", "reasoning"},
-                                    {"summary", json::array{json::object{{"type", "summary_text"}, {"text", reasoning}}}}});
+    const json::array* thinking = array_member(*message, "thinking_blocks");
+    if (!reasoning.empty() || (thinking && !thinking->empty())) {
+      json::array summary;
+      if (!reasoning.empty()) summary.push_back(json::object{{"type", "summary_text"}, {"text", reasoning}});
+      json::object item{{"id", item_id("rs", context.response_id, output.size())},
+                        {"type", "reasoning"},
+                        {"summary", std::move(summary)}};
+      if (thinking && !thinking->empty()) item["encrypted_content"] = thinking_as_encrypted_content(*thinking);
+      output.push_back(std::move(item));
     }
     json::array content;
     if (auto text = string_member_or(*message, "content"); !text.empty()) content.push_back(output_text_part(text));

@@ -1,5 +1,8 @@
 #include "providers/responses/response_object.hpp"
 
+#include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+
 #include "providers/anthropic/json_helpers.hpp"
 #include "text/checked_number.hpp"
 
@@ -69,6 +72,33 @@ void set_final_status(json::object& response, std::string_view finish_reason) {
 
 json::object output_text_part(std::string_view text) {
   return json::object{{"type", "output_text"}, {"text", text}, {"annotations", json::array{}}, {"logprobs", json::array{}}};
+}
+
+namespace {
+constexpr std::string_view kThinkingPrefix = "llmux.thinking.v1:";
+constexpr std::size_t kMaxThinkingBlocks = 64;
+}  // namespace
+
+std::string thinking_as_encrypted_content(const json::array& thinking_blocks) {
+  return std::string(kThinkingPrefix) + json::serialize(thinking_blocks);
+}
+
+std::optional<json::array> thinking_from_encrypted_content(std::string_view encrypted) {
+  if (!encrypted.starts_with(kThinkingPrefix)) return std::nullopt;
+  boost::system::error_code ec;
+  json::value value = json::parse(encrypted.substr(kThinkingPrefix.size()), ec);
+  if (ec || !value.is_array() || value.get_array().empty() || value.get_array().size() > kMaxThinkingBlocks) {
+    return std::nullopt;
+  }
+  for (const json::value& block : value.get_array()) {
+    const json::object* object = block.if_object();
+    if (!object) return std::nullopt;
+    const json::value* type = object->if_contains("type");
+    if (!type || !type->is_string() || (type->get_string() != "thinking" && type->get_string() != "redacted_thinking")) {
+      return std::nullopt;
+    }
+  }
+  return std::move(value.get_array());
 }
 
 }  // namespace llmux::providers::responses

@@ -4,7 +4,9 @@
 // stream_from_chat): the skeleton with the request's echoed fields, item ids, usage, and what a
 // chat finish_reason says about the response's status.
 
+#include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
+#include <optional>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -35,5 +37,15 @@ void set_final_status(boost::json::object& response, std::string_view finish_rea
 
 // An output_text part: {"type":"output_text","text","annotations":[],"logprobs":[]}.
 boost::json::object output_text_part(std::string_view text);
+
+// Anthropic's signed thinking blocks (LiteLLM's `thinking_blocks` on a chat answer) carried in a
+// reasoning item's `encrypted_content`, so a client that sends the item back (previous_response_id
+// history, or `include: ["reasoning.encrypted_content"]` clients) gets them to Anthropic again, which
+// refuses a thinking + tool-use turn without them. "llmux.thinking.v1:" + the blocks' JSON; the
+// signature inside is what Anthropic checks, so the text being readable costs nothing.
+std::string thinking_as_encrypted_content(const boost::json::array& thinking_blocks);
+// The blocks back, or nullopt for any other string (another provider's encrypted content, or a
+// malformed one, which is then simply not sent); at most 64 blocks of type thinking/redacted_thinking.
+std::optional<boost::json::array> thinking_from_encrypted_content(std::string_view encrypted);
 
 }  // namespace llmux::providers::responses

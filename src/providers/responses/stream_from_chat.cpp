@@ -57,6 +57,11 @@ void StreamFromChat::on_chat_chunk(std::string_view data_json, std::string& out)
     std::string_view reasoning = string_member_or(*delta, "reasoning_content");
     if (reasoning.empty()) reasoning = string_member_or(*delta, "reasoning");
     if (!reasoning.empty()) on_reasoning(reasoning, out);
+    // An Anthropic thinking block, whole once its signature is known: kept with the reasoning item.
+    if (const json::array* blocks = array_member(*delta, "thinking_blocks"); blocks && !blocks->empty()) {
+      if (open_ != Item::reasoning) on_reasoning({}, out);
+      for (const json::value& block : *blocks) thinking_blocks_.push_back(block);
+    }
     if (auto text = string_member_or(*delta, "content"); !text.empty()) on_text(Part::text, text, out);
     if (auto refusal = string_member_or(*delta, "refusal"); !refusal.empty()) on_text(Part::refusal, refusal, out);
     if (const json::array* calls = array_member(*delta, "tool_calls")) {
@@ -79,6 +84,7 @@ void StreamFromChat::on_reasoning(std::string_view delta, std::string& out) {
     fields["part"] = json::object{{"type", "summary_text"}, {"text", ""}};
     emit("response.reasoning_summary_part.added", std::move(fields), out);
   }
+  if (delta.empty()) return;
   json::object fields = item_ref();
   fields["summary_index"] = 0;
   fields["delta"] = delta;
@@ -186,6 +192,10 @@ void StreamFromChat::close_item(std::string& out) {
     fields["part"] = json::object{{"type", "summary_text"}, {"text", text_}};
     emit("response.reasoning_summary_part.done", std::move(fields), out);
     item_["summary"] = json::array{json::object{{"type", "summary_text"}, {"text", text_}}};
+    if (!thinking_blocks_.empty()) {
+      item_["encrypted_content"] = thinking_as_encrypted_content(thinking_blocks_);
+      thinking_blocks_.clear();
+    }
   } else if (open_ == Item::message) {
     close_part(out);
     item_["content"] = std::move(parts_);
@@ -240,6 +250,10 @@ void StreamFromChat::on_error(std::string_view message, std::string& out) {
       item_["arguments"] = text_;
     } else {
       item_["summary"] = json::array{json::object{{"type", "summary_text"}, {"text", text_}}};
+    if (!thinking_blocks_.empty()) {
+      item_["encrypted_content"] = thinking_as_encrypted_content(thinking_blocks_);
+      thinking_blocks_.clear();
+    }
     }
     if (open_ != Item::reasoning) item_["status"] = "incomplete";
     output_.push_back(std::move(item_));

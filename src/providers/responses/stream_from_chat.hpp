@@ -74,6 +74,7 @@ class StreamFromChat {
   Part part_ = Part::none;
   boost::json::array parts_;  // the open message's closed parts
   std::string text_;          // the open part's text, reasoning text, or call arguments
+  boost::json::array thinking_blocks_;  // the open reasoning item's signed blocks (thinking_blocks deltas)
   std::int64_t tool_index_ = -1;
   std::string finish_reason_ = "stop";
   boost::json::object chat_usage_;
