@@ -30,13 +30,13 @@ declare -A dict=(
   [http_request_parser]=http [chunked_decoder]=chunked [sse_parser]=sse [request_view]=json
   [usage_skim]=json [anthropic_request]=json [anthropic_response]=json [anthropic_stream]=sse
   [messages_request]=json [messages_response]=json [messages_stream]=sse [config_loader]=yaml
-  [multipart_form]=multipart
+  [multipart_form]=multipart [responses_request]=json
 )
 declare -A max_len=(
   [http_request_parser]=4096 [chunked_decoder]=2048 [sse_parser]=4096 [request_view]=8192
   [usage_skim]=4096 [anthropic_request]=8192 [anthropic_response]=8192 [anthropic_stream]=8192
   [messages_request]=8192 [messages_response]=8192 [messages_stream]=8192 [config_loader]=4096
-  [multipart_form]=4096
+  [multipart_form]=4096 [responses_request]=8192
 )
 if [ ${#targets[@]} -eq 0 ]; then
   for source in tests/fuzz/*_fuzz.cpp; do

@@ -34,7 +34,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     require(error->status >= 400 && error->status < 500 && !error->message.empty());
     return 0;
   }
-  const std::string& body = std::get<std::string>(translated);
+  const std::string& body = std::get<anthropic::OpenAiTranslation>(translated).body;
   const json::value value = json::parse(body, ec);
   require(!ec && value.is_object());
   auto view = llmux::api::read_request(llmux::api::Endpoint::chat_completions, body);
