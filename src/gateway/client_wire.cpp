@@ -1,6 +1,7 @@
 #include "gateway/client_wire.hpp"
 
 #include "api/error_body.hpp"
+#include "gateway/chat_stream_retelling.hpp"
 #include "net/sse_parser.hpp"
 #include "providers/anthropic/response_to_anthropic.hpp"
 #include "providers/anthropic/stream_to_anthropic.hpp"
@@ -38,23 +39,8 @@ class OpenAiToAnthropicStream final : public StreamSource {
 
   boost::asio::awaitable<StreamPiece> next() override {
     StreamPiece piece = co_await inner_->next();
-    std::string out;
-    events_.clear();
-    parser_.feed(piece.bytes, events_);
-    for (const auto& event : events_) {
-      if (event.data == "[DONE]") {
-        translator_.on_done(out);
-      } else if (!event.data.empty()) {
-        translator_.on_openai_chunk(event.data, out);
-      }
-    }
-    if (piece.failure && !translator_.failed()) {
-      translator_.on_error(piece.failure->message, out);
-      piece.failure_framed = true;
-    } else if (piece.finished && !piece.failure && !translator_.finished()) {
-      translator_.on_done(out);  // a clean end without [DONE]
-    }
-    piece.bytes = std::move(out);
+    retell_chat_piece(piece, parser_, events_, translator_,
+                      [this](std::string_view chunk, std::string& out) { translator_.on_openai_chunk(chunk, out); });
     co_return piece;
   }
   void cancel() override { inner_->cancel(); }

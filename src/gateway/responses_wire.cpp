@@ -4,6 +4,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "api/error_body.hpp"
+#include "gateway/chat_stream_retelling.hpp"
 #include "net/sse_parser.hpp"
 #include "providers/anthropic/json_helpers.hpp"
 #include "providers/responses/response_from_chat.hpp"
@@ -27,27 +28,12 @@ class ChatToResponsesStream final : public StreamSource {
 
   boost::asio::awaitable<StreamPiece> next() override {
     StreamPiece piece = co_await inner_->next();
-    std::string out;
-    events_.clear();
-    parser_.feed(piece.bytes, events_);
-    for (const auto& event : events_) {
-      if (event.data == "[DONE]") {
-        translator_.on_done(out);
-      } else if (!event.data.empty()) {
-        translator_.on_chat_chunk(event.data, out);
-      }
-    }
-    if (piece.failure && !translator_.failed()) {
-      translator_.on_error(piece.failure->message, out);
-      piece.failure_framed = true;
-    } else if (piece.finished && !piece.failure && !translator_.finished()) {
-      translator_.on_done(out);  // a clean end without [DONE]
-    }
+    retell_chat_piece(piece, parser_, events_, translator_,
+                      [this](std::string_view chunk, std::string& out) { translator_.on_chat_chunk(chunk, out); });
     if (translator_.finished() && !reported_) {
       reported_ = true;
       wire_.finished(translator_.final_response(), deployment_);
     }
-    piece.bytes = std::move(out);
     co_return piece;
   }
   void cancel() override { inner_->cancel(); }

@@ -125,7 +125,8 @@ for (const [wire, group] of wires) {
       messages: [{ role: 'user', content: 'Say hi' }, ...plain.response.messages, { role: 'user', content: 'And again' }],
     });
     assert.equal(followUp.text, 'Mock reply to: And again');
-    const sent = JSON.stringify((await mock.requests()).requests ?? (await mock.requests()));
+    // Only this turn's upstream request is in the log: it must carry the referenced assistant text.
+    const sent = JSON.stringify(await mock.requests());
     assert.match(sent, /Mock reply to: Say hi/, 'the referenced assistant message reached the deployment');
 
     const seen = [];
